@@ -1,0 +1,236 @@
+package io.flowcast.model;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A stack of recurrent layers and a linear head: the network a forecaster runs one event at a time.
+ *
+ * <p>Parameters live in one flat array in PyTorch's layout ({@link ParameterLayout}), so a PyTorch
+ * {@code state_dict} loads as is. The forward pass reads transposed copies of the weight matrices
+ * ({@code W^T}, one contiguous row of G*H floats per input), so every inner loop is an axpy the JIT
+ * vectorises; call {@link #parametersChanged()} after writing to {@link #parameters()}.
+ *
+ * <p>The recurrent state is not kept here: callers own it as a flat {@code float[config.stateSize()]}
+ * per series (see {@link NetConfig}), which is what a keyed Flink operator stores per key.
+ *
+ * <p>Not thread-safe: it owns the scratch buffers of the step. Use {@link #copy()} per thread.
+ */
+public final class RecurrentNet {
+
+    private final NetConfig config;
+    private final ParameterLayout layout;
+    private final Cell cell;
+    private final float[] params;
+    private final float[][] weightIhT;
+    private final float[][] weightHhT;
+
+    /** Gate pre-activations, [capacity x G*H] each; grown when a larger batch comes. */
+    private float[] gx;
+    private float[] gh;
+    private int capacity;
+
+    /** A network with all parameters zero. */
+    public RecurrentNet(NetConfig config) {
+        this(config, new float[new ParameterLayout(config).size()]);
+    }
+
+    private RecurrentNet(NetConfig config, float[] params) {
+        this.config = config;
+        this.layout = new ParameterLayout(config);
+        if (params.length != layout.size()) {
+            throw new IllegalArgumentException("expected " + layout.size() + " parameters for " + config
+                    + ", got " + params.length);
+        }
+        this.cell = Cell.of(config.cell());
+        this.params = params;
+        this.weightIhT = new float[config.numLayers()][];
+        this.weightHhT = new float[config.numLayers()][];
+        for (int k = 0; k < config.numLayers(); k++) {
+            weightIhT[k] = new float[layout.weightIh(k).size()];
+            weightHhT[k] = new float[layout.weightHh(k).size()];
+        }
+        ensureCapacity(1);
+        parametersChanged();
+    }
+
+    /** A network with the given parameters (copied), in {@link ParameterLayout} order. */
+    public static RecurrentNet withParameters(NetConfig config, float[] params) {
+        return new RecurrentNet(config, params.clone());
+    }
+
+    /**
+     * PyTorch's default initialisation: every parameter, the head's included, uniform in
+     * ±1/sqrt(H). The same seed gives the same weights (not PyTorch's numbers: its generator differs).
+     */
+    public static RecurrentNet initialized(NetConfig config, long seed) {
+        float[] p = new float[new ParameterLayout(config).size()];
+        double bound = 1.0 / Math.sqrt(config.hiddenSize());
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+        return new RecurrentNet(config, p);
+    }
+
+    public NetConfig config() {
+        return config;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** The live parameter array; after changing it, call {@link #parametersChanged()}. */
+    public float[] parameters() {
+        return params;
+    }
+
+    /** Copies {@code values} into the parameters and refreshes the derived forward layout. */
+    public void setParameters(float[] values) {
+        if (values.length != params.length) {
+            throw new IllegalArgumentException("expected " + params.length + " parameters, got " + values.length);
+        }
+        System.arraycopy(values, 0, params, 0, params.length);
+        parametersChanged();
+    }
+
+    /** Rebuilds the transposed weights the forward pass reads. */
+    public void parametersChanged() {
+        int rows = config.gateRows();
+        for (int k = 0; k < config.numLayers(); k++) {
+            VectorMath.transpose(params, layout.weightIh(k).offset(), rows, config.layerInputSize(k), weightIhT[k]);
+            VectorMath.transpose(params, layout.weightHh(k).offset(), rows, config.hiddenSize(), weightHhT[k]);
+        }
+    }
+
+    /** A fresh zero state for one series. */
+    public float[] newState() {
+        return new float[config.stateSize()];
+    }
+
+    /** An independent network with the same parameters, for another thread. */
+    public RecurrentNet copy() {
+        return withParameters(config, params);
+    }
+
+    /**
+     * Advances one series by one input: updates {@code state} in place and writes the head's
+     * outputs. Allocates nothing.
+     *
+     * @param state  the series' recurrent state, {@code config.stateSize()} floats, updated in place
+     * @param input  {@code config.inputSize()} finite floats
+     * @param output receives {@code config.outputSize()} floats
+     * @throws IllegalArgumentException if an input is NaN or infinite (the state is left untouched)
+     */
+    public void step(float[] state, float[] input, float[] output) {
+        checkLength("state", state, config.stateSize());
+        checkLength("input", input, config.inputSize());
+        checkLength("output", output, config.outputSize());
+        requireFinite(input, 0, config.inputSize());
+        advance(1, input, 0, config.inputSize(), state, state, null, 0);
+        head(1, state, output, 0);
+    }
+
+    /**
+     * Advances {@code batch} series together by one input each. {@code states} is
+     * [batch x stateSize], {@code inputs} [batch x inputSize], {@code outputs} [batch x outputSize].
+     * Allocates only when the batch is larger than any before.
+     */
+    public void stepBatch(int batch, float[] states, float[] inputs, float[] outputs) {
+        checkLength("states", states, batch * config.stateSize());
+        checkLength("inputs", inputs, batch * config.inputSize());
+        checkLength("outputs", outputs, batch * config.outputSize());
+        requireFinite(inputs, 0, batch * config.inputSize());
+        ensureCapacity(batch);
+        advance(batch, inputs, 0, config.inputSize(), states, states, null, 0);
+        head(batch, states, outputs, 0);
+    }
+
+    /**
+     * One step of every layer for a batch: reads states {@code prev}, writes {@code next} (may be the
+     * same array). Inputs of series b are at {@code inOff + b * inStride}. When {@code saved} is not
+     * null, each layer k keeps what backward needs at {@code savedOff + k * batch * savedSize}.
+     */
+    void advance(int batch, float[] inputs, int inOff, int inStride, float[] prev, float[] next,
+                 float[] saved, int savedOff) {
+        int stride = config.stateSize();
+        int hidden = config.hiddenSize();
+        int gates = config.gateRows();
+        int savedSize = cell.savedSize(hidden);
+        for (int k = 0; k < config.numLayers(); k++) {
+            float[] x = k == 0 ? inputs : next;
+            int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
+            int xStride = k == 0 ? inStride : stride;
+            VectorMath.affineTransposed(batch, x, xOff, xStride, config.layerInputSize(k),
+                    weightIhT[k], params, layout.biasIh(k).offset(), gx, gates);
+            VectorMath.affineTransposed(batch, prev, config.hiddenOffset(k), stride, hidden,
+                    weightHhT[k], params, layout.biasHh(k).offset(), gh, gates);
+            cell.forward(batch, hidden, gx, gh, prev, next, config.hiddenOffset(k), stride,
+                    saved, savedOff + k * batch * savedSize);
+        }
+    }
+
+    /** The head on the top layer's h of each series: {@code out[b] = W h + bias}. */
+    void head(int batch, float[] states, float[] out, int outOff) {
+        int stride = config.stateSize();
+        int hidden = config.hiddenSize();
+        int outputs = config.outputSize();
+        int top = config.hiddenOffset(config.numLayers() - 1);
+        int w = layout.headWeight().offset();
+        int bias = layout.headBias().offset();
+        for (int b = 0; b < batch; b++) {
+            for (int o = 0; o < outputs; o++) {
+                out[outOff + b * outputs + o] = params[bias + o]
+                        + VectorMath.dot(params, w + o * hidden, states, b * stride + top, hidden);
+            }
+        }
+    }
+
+    Cell cell() {
+        return cell;
+    }
+
+    float[] weightIhTransposed(int layer) {
+        return weightIhT[layer];
+    }
+
+    float[] weightHhTransposed(int layer) {
+        return weightHhT[layer];
+    }
+
+    void ensureCapacity(int batch) {
+        if (batch > capacity) {
+            gx = new float[batch * config.gateRows()];
+            gh = new float[batch * config.gateRows()];
+            capacity = batch;
+        }
+    }
+
+    private static void checkLength(String what, float[] array, int expected) {
+        if (array == null || array.length != expected) {
+            throw new IllegalArgumentException(what + " must have " + expected + " floats, got "
+                    + (array == null ? "null" : array.length));
+        }
+    }
+
+    static void requireFinite(float[] values, int off, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = values[off + i];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("input[" + i + "] is " + v
+                        + ": inputs must be finite numbers (impute or drop missing values before the model)");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecurrentNet{" + config + ", parameters=" + params.length + "}";
+    }
+
+    /** Equal parameters, bit for bit, and equal configuration. */
+    public boolean sameWeights(RecurrentNet other) {
+        return config.equals(other.config) && Arrays.equals(params, other.params);
+    }
+}
