@@ -26,6 +26,11 @@ public final class ParameterLayout {
     private final NetConfig config;
     private final Map<String, Tensor> byName;
     private final int size;
+    /** Per-layer tensors by index, so hot loops never build a name. */
+    private final Tensor[] weightIh;
+    private final Tensor[] weightHh;
+    private final Tensor[] biasIh;
+    private final Tensor[] biasHh;
 
     public ParameterLayout(NetConfig config) {
         this.config = config;
@@ -42,6 +47,17 @@ public final class ParameterLayout {
         offset = add(tensors, "head.bias", config.outputSize(), 1, offset);
         this.byName = Collections.unmodifiableMap(tensors);
         this.size = offset;
+        int layers = config.numLayers();
+        this.weightIh = new Tensor[layers];
+        this.weightHh = new Tensor[layers];
+        this.biasIh = new Tensor[layers];
+        this.biasHh = new Tensor[layers];
+        for (int k = 0; k < layers; k++) {
+            weightIh[k] = tensors.get("weight_ih_l" + k);
+            weightHh[k] = tensors.get("weight_hh_l" + k);
+            biasIh[k] = tensors.get("bias_ih_l" + k);
+            biasHh[k] = tensors.get("bias_hh_l" + k);
+        }
     }
 
     private static int add(Map<String, Tensor> tensors, String name, int rows, int cols, int offset) {
@@ -77,19 +93,19 @@ public final class ParameterLayout {
     }
 
     public Tensor weightIh(int layer) {
-        return tensor("weight_ih_l" + layer);
+        return weightIh[layer];
     }
 
     public Tensor weightHh(int layer) {
-        return tensor("weight_hh_l" + layer);
+        return weightHh[layer];
     }
 
     public Tensor biasIh(int layer) {
-        return tensor("bias_ih_l" + layer);
+        return biasIh[layer];
     }
 
     public Tensor biasHh(int layer) {
-        return tensor("bias_hh_l" + layer);
+        return biasHh[layer];
     }
 
     public Tensor headWeight() {

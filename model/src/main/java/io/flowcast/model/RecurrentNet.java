@@ -24,6 +24,11 @@ public final class RecurrentNet {
     private final float[] params;
     private final float[][] weightIhT;
     private final float[][] weightHhT;
+    /** Offsets of each layer's biases and the head in {@link #params}, resolved once. */
+    private final int[] biasIhOffset;
+    private final int[] biasHhOffset;
+    private final int headWeightOffset;
+    private final int headBiasOffset;
 
     /** Gate pre-activations, [capacity x G*H] each; grown when a larger batch comes. */
     private float[] gx;
@@ -46,10 +51,16 @@ public final class RecurrentNet {
         this.params = params;
         this.weightIhT = new float[config.numLayers()][];
         this.weightHhT = new float[config.numLayers()][];
+        this.biasIhOffset = new int[config.numLayers()];
+        this.biasHhOffset = new int[config.numLayers()];
         for (int k = 0; k < config.numLayers(); k++) {
             weightIhT[k] = new float[layout.weightIh(k).size()];
             weightHhT[k] = new float[layout.weightHh(k).size()];
+            biasIhOffset[k] = layout.biasIh(k).offset();
+            biasHhOffset[k] = layout.biasHh(k).offset();
         }
+        this.headWeightOffset = layout.headWeight().offset();
+        this.headBiasOffset = layout.headBias().offset();
         ensureCapacity(1);
         parametersChanged();
     }
@@ -163,9 +174,9 @@ public final class RecurrentNet {
             int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
             int xStride = k == 0 ? inStride : stride;
             VectorMath.affineTransposed(batch, x, xOff, xStride, config.layerInputSize(k),
-                    weightIhT[k], params, layout.biasIh(k).offset(), gx, gates);
+                    weightIhT[k], params, biasIhOffset[k], gx, gates);
             VectorMath.affineTransposed(batch, prev, config.hiddenOffset(k), stride, hidden,
-                    weightHhT[k], params, layout.biasHh(k).offset(), gh, gates);
+                    weightHhT[k], params, biasHhOffset[k], gh, gates);
             cell.forward(batch, hidden, gx, gh, prev, next, config.hiddenOffset(k), stride,
                     saved, savedOff + k * batch * savedSize);
         }
@@ -177,8 +188,8 @@ public final class RecurrentNet {
         int hidden = config.hiddenSize();
         int outputs = config.outputSize();
         int top = config.hiddenOffset(config.numLayers() - 1);
-        int w = layout.headWeight().offset();
-        int bias = layout.headBias().offset();
+        int w = headWeightOffset;
+        int bias = headBiasOffset;
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < outputs; o++) {
                 out[outOff + b * outputs + o] = params[bias + o]

@@ -3,6 +3,6 @@ package io.flowcast.jobs.cli;
 import picocli.CommandLine.Command;
 
 /** Benchmarks that print figures, one per line. */
-@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {})
+@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchModelCommand.class})
 final class BenchCommand {
 }

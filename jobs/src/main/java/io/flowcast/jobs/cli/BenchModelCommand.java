@@ -1,0 +1,26 @@
+package io.flowcast.jobs.cli;
+
+import io.flowcast.model.bench.ModelBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench model}: single-thread speed of the model library. */
+@Command(name = "model", description = "Step, batched step, training speed and allocation of the model library.")
+final class BenchModelCommand implements Callable<Integer> {
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Warm-up seconds per figure (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure; the median is printed (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--run-seconds", defaultValue = "1", description = "Seconds per timed run (default ${DEFAULT-VALUE}).")
+    double runSeconds;
+
+    @Override
+    public Integer call() {
+        new ModelBenchmark(System.out, warmupSeconds, runs, runSeconds).runAll();
+        return 0;
+    }
+}
