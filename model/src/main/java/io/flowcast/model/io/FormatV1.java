@@ -193,9 +193,7 @@ final class FormatV1 {
         for (ParameterLayout.Tensor t : layout.tensors()) {
             int at = index - t.offset();
             if (at >= 0 && at < t.size()) {
-                String element = t.cols() == 1 && t.name().contains("bias")
-                        ? "[" + at + "]" : "[" + at / t.cols() + "][" + at % t.cols() + "]";
-                return index + " (" + t.name() + element + ")";
+                return index + " (" + t.name() + TensorShapes.element(t, at) + ")";
             }
         }
         return String.valueOf(index);
