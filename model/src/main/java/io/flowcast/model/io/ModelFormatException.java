@@ -5,6 +5,8 @@ import java.io.IOException;
 /** A model file {@link WeightFormat} refuses to load, with the {@link Problem} for callers to act on. */
 public final class ModelFormatException extends IOException {
 
+    private static final long serialVersionUID = 1L;
+
     /** Why a file was refused. */
     public enum Problem {
         /** Does not start with the magic bytes {@code FCST}. */
