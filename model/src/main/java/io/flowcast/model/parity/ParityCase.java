@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcast.model.CellType;
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.ParameterLayout;
+import io.flowcast.model.io.JsonTensors;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -62,8 +62,8 @@ public record ParityCase(
         return new ParityCase(
                 root.has("name") ? root.get("name").asText() : fallbackName,
                 config,
-                tensors(required(root, "state_dict")),
-                tensors(required(root, "head")),
+                JsonTensors.flattenAll(required(root, "state_dict")),
+                JsonTensors.flattenAll(required(root, "head")),
                 matrix(required(root, "h0")),
                 root.has("c0") ? matrix(root.get("c0")) : null,
                 matrix(required(root, "inputs")),
@@ -73,8 +73,8 @@ public record ParityCase(
                 root.has("c_n") ? matrix(root.get("c_n")) : null,
                 matrix(required(root, "targets")),
                 required(root, "loss").asDouble(),
-                tensors(required(root, "grads")),
-                tensors(required(root, "head_grads")),
+                JsonTensors.flattenAll(required(root, "grads")),
+                JsonTensors.flattenAll(required(root, "head_grads")),
                 tolerance(required(root, "forward_tolerance")),
                 tolerance(required(root, "gradient_tolerance")));
     }
@@ -135,40 +135,10 @@ public record ParityCase(
         return new Tolerance(required(n, "atol").asDouble(), required(n, "rtol").asDouble());
     }
 
-    private static Map<String, double[]> tensors(JsonNode n) {
-        Map<String, double[]> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), flat(e.getValue())));
-        return out;
-    }
-
-    /** A tensor of any rank, flattened row-major. */
-    private static double[] flat(JsonNode n) {
-        if (!n.isArray()) {
-            return new double[] {n.asDouble()};
-        }
-        java.util.List<Double> values = new java.util.ArrayList<>();
-        collect(n, values);
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
-    }
-
-    private static void collect(JsonNode n, java.util.List<Double> values) {
-        if (n.isArray()) {
-            for (JsonNode c : n) {
-                collect(c, values);
-            }
-        } else {
-            values.add(n.asDouble());
-        }
-    }
-
     private static double[][] matrix(JsonNode n) {
         double[][] out = new double[n.size()][];
         for (int i = 0; i < n.size(); i++) {
-            out[i] = flat(n.get(i));
+            out[i] = JsonTensors.flatten(n.get(i));
         }
         return out;
     }
