@@ -1,38 +1,29 @@
 package io.flowcast.model;
 
 /**
- * The element-wise part of one recurrent layer's step: everything after the two matrix products.
+ * The element-wise part of one recurrent layer's step for one series: everything after the two
+ * matrix products.
  *
- * <p>{@link RecurrentNet} computes, for each series b of a batch, the gate pre-activations
- * {@code gx[b] = W_ih x + b_ih} and {@code gh[b] = W_hh h + b_hh}, each packed [batch x G*H] with
- * PyTorch's gate order. A cell turns them into the next state. States are strided: series b's layer
- * block (h, then c for LSTM) starts at {@code off + b * stride} in the previous state, the next
- * state and their gradients alike (training keeps one array per time step, so offsets agree).
+ * <p>On entry {@code gx} holds {@code W_ih x + b_ih} and {@code gh} holds {@code W_hh h + b_hh}
+ * (G*H floats each, PyTorch's gate order). The cell writes the next state and leaves in gx/gh what
+ * its backward needs, so a training tape simply keeps those two arrays per step. The layer's block
+ * of the state (h, then c for LSTM) starts at {@code off} in the previous state, the next state and
+ * both of their gradients.
  *
- * <p>Backward is the exact derivative of {@link #forward}: from the gradient of the next state it
- * writes the gradients of both pre-activations ({@code dgx}, {@code dgh}, packed like gx/gh) and the
- * part of the previous state's gradient that bypasses the matrices ({@code c} for LSTM, {@code z*h}
- * for GRU); {@link RecurrentNet} adds the part that flows back through {@code W_hh}.
+ * <p>Backward is the exact derivative of forward: from the next state's gradient it writes the
+ * gradients of both pre-activations ({@code dgx}, {@code dgh}) and sets the part of the previous
+ * state's gradient that bypasses W_hh ({@code c} for LSTM, {@code z*h} for GRU); the caller adds the
+ * part that flows back through W_hh.
  */
 interface Cell {
 
-    /** Floats saved per series and step for {@link #backward}. */
-    int savedSize(int hidden);
+    /** Length of the gx buffer: G*H, plus room for anything else backward needs. */
+    int gxSize(int hidden);
 
-    /**
-     * Writes the next state. {@code next} may be the same array as {@code prev}: each
-     * unit reads its previous values before it writes them. When {@code saved} is not null, stores
-     * what backward needs at {@code savedOff + b * savedSize(hidden)}.
-     */
-    void forward(int batch, int hidden, float[] gx, float[] gh,
-                 float[] prev, float[] next, int off, int stride, float[] saved, int savedOff);
+    /** {@code next} may be {@code prev}: every unit reads its previous values before writing them. */
+    void forward(int hidden, float[] gx, float[] gh, float[] prev, float[] next, int off);
 
-    /**
-     * Given {@code dNext} (gradient of the next state, same layout as the states), writes
-     * {@code dgx}, {@code dgh} and sets (not adds) the direct part of {@code dPrev}.
-     */
-    void backward(int batch, int hidden, float[] saved, int savedOff,
-                  float[] prev, float[] next, int off, int stride,
+    void backward(int hidden, float[] gx, float[] gh, float[] prev, float[] next, int off,
                   float[] dNext, float[] dPrev, float[] dgx, float[] dgh);
 
     static Cell of(CellType type) {

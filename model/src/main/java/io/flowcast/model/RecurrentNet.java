@@ -22,17 +22,13 @@ public final class RecurrentNet {
     private final ParameterLayout layout;
     private final Cell cell;
     private final float[] params;
-    private final float[][] weightIhT;
-    private final float[][] weightHhT;
-    /** Offsets of each layer's biases and the head in {@link #params}, resolved once. */
-    private final int[] biasIhOffset;
-    private final int[] biasHhOffset;
+    private final LayerWeights[] layers;
     private final int headWeightOffset;
     private final int headBiasOffset;
 
-    /** Gate pre-activations, [capacity x G*H] each; grown when a larger batch comes. */
-    private float[] gx;
-    private float[] gh;
+    /** Gate buffers of the step, one per series: [layer][series][gx/gh size]; every layer shares them. */
+    private float[][][] gx;
+    private float[][][] gh;
     private int capacity;
 
     /** A network with all parameters zero. */
@@ -49,15 +45,9 @@ public final class RecurrentNet {
         }
         this.cell = Cell.of(config.cell());
         this.params = params;
-        this.weightIhT = new float[config.numLayers()][];
-        this.weightHhT = new float[config.numLayers()][];
-        this.biasIhOffset = new int[config.numLayers()];
-        this.biasHhOffset = new int[config.numLayers()];
-        for (int k = 0; k < config.numLayers(); k++) {
-            weightIhT[k] = new float[layout.weightIh(k).size()];
-            weightHhT[k] = new float[layout.weightHh(k).size()];
-            biasIhOffset[k] = layout.biasIh(k).offset();
-            biasHhOffset[k] = layout.biasHh(k).offset();
+        this.layers = new LayerWeights[config.numLayers()];
+        for (int k = 0; k < layers.length; k++) {
+            layers[k] = new LayerWeights(config.layerInputSize(k), config.hiddenSize(), config.gateRows());
         }
         this.headWeightOffset = layout.headWeight().offset();
         this.headBiasOffset = layout.headBias().offset();
@@ -106,12 +96,10 @@ public final class RecurrentNet {
         parametersChanged();
     }
 
-    /** Rebuilds the transposed weights the forward pass reads. */
+    /** Rebuilds the row-shaped weights the kernels read from the flat parameters. */
     public void parametersChanged() {
-        int rows = config.gateRows();
-        for (int k = 0; k < config.numLayers(); k++) {
-            VectorMath.transpose(params, layout.weightIh(k).offset(), rows, config.layerInputSize(k), weightIhT[k]);
-            VectorMath.transpose(params, layout.weightHh(k).offset(), rows, config.hiddenSize(), weightHhT[k]);
+        for (int k = 0; k < layers.length; k++) {
+            layers[k].load(params, layout, k);
         }
     }
 
@@ -139,7 +127,7 @@ public final class RecurrentNet {
         checkLength("input", input, config.inputSize());
         checkLength("output", output, config.outputSize());
         requireFinite(input, 0, config.inputSize());
-        advance(1, input, 0, config.inputSize(), state, state, null, 0);
+        advance(1, input, 0, config.inputSize(), state, state, gx, gh);
         head(1, state, output, 0);
     }
 
@@ -154,31 +142,31 @@ public final class RecurrentNet {
         checkLength("outputs", outputs, batch * config.outputSize());
         requireFinite(inputs, 0, batch * config.inputSize());
         ensureCapacity(batch);
-        advance(batch, inputs, 0, config.inputSize(), states, states, null, 0);
+        advance(batch, inputs, 0, config.inputSize(), states, states, gx, gh);
         head(batch, states, outputs, 0);
     }
 
     /**
      * One step of every layer for a batch: reads states {@code prev}, writes {@code next} (may be the
-     * same array). Inputs of series b are at {@code inOff + b * inStride}. When {@code saved} is not
-     * null, each layer k keeps what backward needs at {@code savedOff + k * batch * savedSize}.
+     * same array). Inputs of series b are at {@code inOff + b * inStride}. Layer k of series b uses
+     * the gate buffers {@code gxBuf[k][b]} and {@code ghBuf[k][b]}, which keep what backward needs.
      */
     void advance(int batch, float[] inputs, int inOff, int inStride, float[] prev, float[] next,
-                 float[] saved, int savedOff) {
+                 float[][][] gxBuf, float[][][] ghBuf) {
         int stride = config.stateSize();
         int hidden = config.hiddenSize();
         int gates = config.gateRows();
-        int savedSize = cell.savedSize(hidden);
-        for (int k = 0; k < config.numLayers(); k++) {
+        for (int k = 0; k < layers.length; k++) {
+            LayerWeights w = layers[k];
             float[] x = k == 0 ? inputs : next;
             int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
             int xStride = k == 0 ? inStride : stride;
-            VectorMath.affineTransposed(batch, x, xOff, xStride, config.layerInputSize(k),
-                    weightIhT[k], params, biasIhOffset[k], gx, gates);
-            VectorMath.affineTransposed(batch, prev, config.hiddenOffset(k), stride, hidden,
-                    weightHhT[k], params, biasHhOffset[k], gh, gates);
-            cell.forward(batch, hidden, gx, gh, prev, next, config.hiddenOffset(k), stride,
-                    saved, savedOff + k * batch * savedSize);
+            int off = config.hiddenOffset(k);
+            VectorMath.affine(batch, x, xOff, xStride, w.inputColumns, w.biasIh, gxBuf[k], gates);
+            VectorMath.affine(batch, prev, off, stride, w.hiddenColumns, w.biasHh, ghBuf[k], gates);
+            for (int b = 0; b < batch; b++) {
+                cell.forward(hidden, gxBuf[k][b], ghBuf[k][b], prev, next, off + b * stride);
+            }
         }
     }
 
@@ -202,18 +190,20 @@ public final class RecurrentNet {
         return cell;
     }
 
-    float[] weightIhTransposed(int layer) {
-        return weightIhT[layer];
-    }
-
-    float[] weightHhTransposed(int layer) {
-        return weightHhT[layer];
+    LayerWeights layer(int k) {
+        return layers[k];
     }
 
     void ensureCapacity(int batch) {
         if (batch > capacity) {
-            gx = new float[batch * config.gateRows()];
-            gh = new float[batch * config.gateRows()];
+            float[][] gxShared = new float[batch][cell.gxSize(config.hiddenSize())];
+            float[][] ghShared = new float[batch][config.gateRows()];
+            gx = new float[layers.length][][];
+            gh = new float[layers.length][][];
+            for (int k = 0; k < layers.length; k++) {
+                gx[k] = gxShared;
+                gh[k] = ghShared;
+            }
             capacity = batch;
         }
     }

@@ -1,8 +1,9 @@
 package io.flowcast.model;
 
-import static io.flowcast.model.Activations.tanh;
-
-/** PyTorch's plain RNN: {@code h' = act(W_ih x + b_ih + W_hh h + b_hh)}, act = tanh or relu. */
+/**
+ * PyTorch's plain RNN: {@code h' = act(W_ih x + b_ih + W_hh h + b_hh)}, act = tanh or relu.
+ * Backward needs only h' itself.
+ */
 final class RnnCell implements Cell {
 
     private final boolean relu;
@@ -12,37 +13,30 @@ final class RnnCell implements Cell {
     }
 
     @Override
-    public int savedSize(int hidden) {
-        return 0; // the derivative comes from h' itself
+    public int gxSize(int hidden) {
+        return hidden;
     }
 
     @Override
-    public void forward(int batch, int hidden, float[] gx, float[] gh,
-                        float[] prev, float[] next, int off, int stride, float[] saved, int savedOff) {
-        for (int b = 0; b < batch; b++) {
-            int a = b * hidden;
-            int p = off + b * stride;
-            for (int u = 0; u < hidden; u++) {
-                float x = gx[a + u] + gh[a + u];
-                next[p + u] = relu ? Math.max(0f, x) : tanh(x);
-            }
+    public void forward(int hidden, float[] gx, float[] gh, float[] prev, float[] next, int off) {
+        Activations.add(gx, gh, 0, hidden);
+        if (relu) {
+            Activations.relu(gx, 0, hidden);
+        } else {
+            Activations.tanh(gx, 0, hidden);
         }
+        System.arraycopy(gx, 0, next, off, hidden);
     }
 
     @Override
-    public void backward(int batch, int hidden, float[] saved, int savedOff,
-                         float[] prev, float[] next, int off, int stride,
+    public void backward(int hidden, float[] gx, float[] gh, float[] prev, float[] next, int off,
                          float[] dNext, float[] dPrev, float[] dgx, float[] dgh) {
-        for (int b = 0; b < batch; b++) {
-            int a = b * hidden;
-            int p = off + b * stride;
-            for (int u = 0; u < hidden; u++) {
-                float h = next[p + u];
-                float d = relu ? (h > 0f ? dNext[p + u] : 0f) : dNext[p + u] * (1f - h * h);
-                dgx[a + u] = d;
-                dgh[a + u] = d;
-                dPrev[p + u] = 0f;
-            }
+        for (int u = 0; u < hidden; u++) {
+            float h = next[off + u];
+            float d = dNext[off + u];
+            dgx[u] = relu ? (h > 0f ? d : 0f) : d * (1f - h * h);
+            dPrev[off + u] = 0f;
         }
+        System.arraycopy(dgx, 0, dgh, 0, hidden);
     }
 }

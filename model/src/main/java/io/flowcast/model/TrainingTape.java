@@ -4,9 +4,9 @@ import io.flowcast.model.train.SequenceBatch;
 import java.util.Arrays;
 
 /**
- * The forward pass of a sequence batch with everything backpropagation needs kept (one state array
- * and one saved-activation array per step), and the backward pass that turns the gradient of the
- * head outputs into the gradient of every parameter. Arrays are reused while the shape stays.
+ * The forward pass of a sequence batch with everything backpropagation needs kept (each step's
+ * state, and each layer's gate buffers per series), and the backward pass that turns the gradient of
+ * the head outputs into the gradient of every parameter. Arrays are reused while the shape stays.
  *
  * <p>Backward runs time-major: at step t from the top layer down, so that the gradient a layer sends
  * to its input lands in the layer below before that layer is processed.
@@ -21,26 +21,37 @@ public final class TrainingTape {
     private int batch = -1;
     private int steps = -1;
     private float[][] states;      // [T+1][B x S]
-    private float[][] saved;       // [T][L x B x savedSize]
+    private float[][][][] gx;      // [T][L][B][gxSize]
+    private float[][][][] gh;      // [T][L][B][G*H]
     private float[] headOut;       // [T x B x O]
     private float[] dNext;         // [B x S]
     private float[] dPrev;         // [B x S]
-    private float[] dgx;           // [B x G*H]
-    private float[] dgh;           // [B x G*H]
-    private final float[][] dWeightIhT;
-    private final float[][] dWeightHhT;
+    private float[][] dgx;         // [B][G*H]
+    private float[][] dgh;         // [B][G*H]
+    private final float[] dInput;  // max(input, H): gradient sent back through W_ih or W_hh, one series
+
+    /** Gradients of the row-shaped weights, per layer; folded into the flat gradient at the end. */
+    private final float[][][] dInputColumns;
+    private final float[][][] dHiddenColumns;
+    private final float[][] dBiasIh;
+    private final float[][] dBiasHh;
 
     public TrainingTape(RecurrentNet net) {
         this.net = net;
         this.config = net.config();
         this.layout = net.layout();
         this.cell = net.cell();
-        this.dWeightIhT = new float[config.numLayers()][];
-        this.dWeightHhT = new float[config.numLayers()][];
-        for (int k = 0; k < config.numLayers(); k++) {
-            dWeightIhT[k] = new float[layout.weightIh(k).size()];
-            dWeightHhT[k] = new float[layout.weightHh(k).size()];
+        int layers = config.numLayers();
+        int gates = config.gateRows();
+        this.dInputColumns = new float[layers][][];
+        this.dHiddenColumns = new float[layers][][];
+        this.dBiasIh = new float[layers][gates];
+        this.dBiasHh = new float[layers][gates];
+        for (int k = 0; k < layers; k++) {
+            dInputColumns[k] = new float[config.layerInputSize(k)][gates];
+            dHiddenColumns[k] = new float[config.hiddenSize()][gates];
         }
+        this.dInput = new float[Math.max(config.inputSize(), config.hiddenSize())];
     }
 
     private void shape(int b, int t) {
@@ -48,18 +59,20 @@ public final class TrainingTape {
             return;
         }
         int s = config.stateSize();
+        int layers = config.numLayers();
         states = new float[t + 1][b * s];
-        saved = new float[t][config.numLayers() * b * cell.savedSize(config.hiddenSize())];
+        gx = new float[t][layers][b][cell.gxSize(config.hiddenSize())];
+        gh = new float[t][layers][b][config.gateRows()];
         headOut = new float[t * b * config.outputSize()];
         dNext = new float[b * s];
         dPrev = new float[b * s];
-        dgx = new float[b * config.gateRows()];
-        dgh = new float[b * config.gateRows()];
+        dgx = new float[b][config.gateRows()];
+        dgh = new float[b][config.gateRows()];
         batch = b;
         steps = t;
     }
 
-    /** Runs the batch forward, keeping every step's state, saved activations and head outputs. */
+    /** Runs the batch forward, keeping every step's state, gate buffers and head outputs. */
     public void forward(SequenceBatch sequences) {
         shape(sequences.batch(), sequences.steps());
         int in = config.inputSize();
@@ -69,10 +82,9 @@ public final class TrainingTape {
         } else {
             Arrays.fill(states[0], 0f);
         }
-        net.ensureCapacity(batch);
         int outRow = batch * config.outputSize();
         for (int t = 0; t < steps; t++) {
-            net.advance(batch, sequences.inputs(), t * batch * in, in, states[t], states[t + 1], saved[t], 0);
+            net.advance(batch, sequences.inputs(), t * batch * in, in, states[t], states[t + 1], gx[t], gh[t]);
             net.head(batch, states[t + 1], headOut, t * outRow);
         }
     }
@@ -82,12 +94,7 @@ public final class TrainingTape {
      * scores are read) to {@code grads}, which is overwritten.
      */
     public void backward(SequenceBatch sequences, float[] headGrad, float[] grads) {
-        Arrays.fill(grads, 0f);
-        for (int k = 0; k < config.numLayers(); k++) {
-            Arrays.fill(dWeightIhT[k], 0f);
-            Arrays.fill(dWeightHhT[k], 0f);
-        }
-        Arrays.fill(dNext, 0f);
+        clearAccumulators(grads);
         float[] params = net.parameters();
         int s = config.stateSize();
         int hidden = config.hiddenSize();
@@ -97,7 +104,6 @@ public final class TrainingTape {
         int top = config.hiddenOffset(config.numLayers() - 1);
         int headW = layout.headWeight().offset();
         int headB = layout.headBias().offset();
-        int savedSize = cell.savedSize(hidden);
 
         for (int t = steps - 1; t >= 0; t--) {
             float[] next = states[t + 1];
@@ -109,40 +115,79 @@ public final class TrainingTape {
                 int g = (t * batch + b) * outputs;
                 for (int o = 0; o < outputs; o++) {
                     float dy = headGrad[g + o];
+                    int w = headW + o * hidden;
+                    int h = b * s + top;
                     grads[headB + o] += dy;
-                    VectorMath.axpy(dy, next, b * s + top, grads, headW + o * hidden, hidden);
-                    VectorMath.axpy(dy, params, headW + o * hidden, dNext, b * s + top, hidden);
+                    for (int u = 0; u < hidden; u++) {
+                        grads[w + u] += dy * next[h + u];
+                        dNext[h + u] += dy * params[w + u];
+                    }
                 }
             }
             for (int k = config.numLayers() - 1; k >= 0; k--) {
+                LayerWeights weights = net.layer(k);
                 int off = config.hiddenOffset(k);
-                cell.backward(batch, hidden, saved[t], k * batch * savedSize, prev, next, off, s,
-                        dNext, dPrev, dgx, dgh);
+                int n = config.layerInputSize(k);
+                for (int b = 0; b < batch; b++) {
+                    cell.backward(hidden, gx[t][k][b], gh[t][k][b], prev, next, off + b * s,
+                            dNext, dPrev, dgx[b], dgh[b]);
+                    VectorMath.axpy(1f, dgx[b], dBiasIh[k], gates);
+                    VectorMath.axpy(1f, dgh[b], dBiasHh[k], gates);
+                    Arrays.fill(dInput, 0, hidden, 0f);
+                    VectorMath.addVecMat(dgh[b], weights.hiddenRows, dInput, hidden);
+                    VectorMath.addInto(dInput, dPrev, off + b * s, hidden);
+                    if (k > 0) {
+                        Arrays.fill(dInput, 0, n, 0f);
+                        VectorMath.addVecMat(dgx[b], weights.inputRows, dInput, n);
+                        VectorMath.addInto(dInput, dNext, config.hiddenOffset(k - 1) + b * s, n);
+                    }
+                }
                 float[] x = k == 0 ? sequences.inputs() : next;
                 int xOff = k == 0 ? t * batch * in : config.hiddenOffset(k - 1);
                 int xStride = k == 0 ? in : s;
-                int n = config.layerInputSize(k);
-                VectorMath.addOuterTransposed(batch, x, xOff, xStride, n, dgx, gates, dWeightIhT[k]);
-                VectorMath.addOuterTransposed(batch, prev, off, s, hidden, dgh, gates, dWeightHhT[k]);
-                int bIh = layout.biasIh(k).offset();
-                int bHh = layout.biasHh(k).offset();
-                for (int b = 0; b < batch; b++) {
-                    VectorMath.axpy(1f, dgx, b * gates, grads, bIh, gates);
-                    VectorMath.axpy(1f, dgh, b * gates, grads, bHh, gates);
-                }
-                VectorMath.addVecMat(batch, dgh, gates, params, layout.weightHh(k).offset(), hidden, dPrev, off, s);
-                if (k > 0) {
-                    VectorMath.addVecMat(batch, dgx, gates, params, layout.weightIh(k).offset(), n,
-                            dNext, config.hiddenOffset(k - 1), s);
-                }
+                VectorMath.addOuter(batch, x, xOff, xStride, dgx, dInputColumns[k], gates);
+                VectorMath.addOuter(batch, prev, off, s, dgh, dHiddenColumns[k], gates);
             }
             float[] swap = dNext;
             dNext = dPrev;
             dPrev = swap;
         }
+        foldLayerGradients(grads);
+    }
+
+    private void clearAccumulators(float[] grads) {
+        Arrays.fill(grads, 0f);
+        Arrays.fill(dNext, 0f);
         for (int k = 0; k < config.numLayers(); k++) {
-            VectorMath.addTransposed(dWeightIhT[k], gates, config.layerInputSize(k), grads, layout.weightIh(k).offset());
-            VectorMath.addTransposed(dWeightHhT[k], gates, hidden, grads, layout.weightHh(k).offset());
+            for (float[] row : dInputColumns[k]) {
+                Arrays.fill(row, 0f);
+            }
+            for (float[] row : dHiddenColumns[k]) {
+                Arrays.fill(row, 0f);
+            }
+            Arrays.fill(dBiasIh[k], 0f);
+            Arrays.fill(dBiasHh[k], 0f);
+        }
+    }
+
+    /** Writes the per-layer accumulators into the flat gradient, in PyTorch's layout. */
+    private void foldLayerGradients(float[] grads) {
+        int gates = config.gateRows();
+        for (int k = 0; k < config.numLayers(); k++) {
+            foldColumns(dInputColumns[k], grads, layout.weightIh(k).offset(), gates);
+            foldColumns(dHiddenColumns[k], grads, layout.weightHh(k).offset(), gates);
+            System.arraycopy(dBiasIh[k], 0, grads, layout.biasIh(k).offset(), gates);
+            System.arraycopy(dBiasHh[k], 0, grads, layout.biasHh(k).offset(), gates);
+        }
+    }
+
+    private static void foldColumns(float[][] columns, float[] grads, int offset, int rows) {
+        int cols = columns.length;
+        for (int j = 0; j < cols; j++) {
+            float[] column = columns[j];
+            for (int r = 0; r < rows; r++) {
+                grads[offset + r * cols + j] = column[r];
+            }
         }
     }
 

