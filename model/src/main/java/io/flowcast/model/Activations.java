@@ -5,7 +5,7 @@ package io.flowcast.model;
  * them (5 to 6 times faster than a scalar loop here). tanh is a rational minimax approximation
  * (numerator degree 13, denominator degree 6, clamped at ±7.905 where float tanh is ±1 to within an
  * ulp; the form Eigen uses); sigmoid(x) = (1 + tanh(x/2)) / 2. Only +, *, /, min and max: all
- * vectorisable. Error against {@code Math.tanh} is below 4e-7 absolute and 3e-7 relative (tested),
+ * vectorisable. Error against {@code Math.tanh} is below 4e-7, absolute and relative (tested),
  * far inside the PyTorch parity tolerances (atol 1e-5, rtol 1e-4).
  */
 public final class Activations {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ActivationsTest {
 
     @Test
-    void tanhIsWithinFourTenMillionthsEverywhere() {
+    void tanhIsWithinFourTenMillionthsAbsoluteAndRelative() {
         double worstAbs = 0;
         double worstRel = 0;
         for (float x = -30f; x <= 30f; x += 0.000731f) {
@@ -21,13 +21,13 @@ class ActivationsTest {
             }
         }
         assertTrue(worstAbs < 4e-7, "worst absolute error " + worstAbs);
-        assertTrue(worstRel < 3e-7, "worst relative error " + worstRel);
+        assertTrue(worstRel < 4e-7, "worst relative error " + worstRel);
     }
 
     @Test
     void tanhKeepsTinyArgumentsAndSaturates() {
         assertEquals(1e-8f, Activations.tanh(1e-8f), 1e-15f);
-        assertEquals(-1e-3f, Activations.tanh(-1e-3f), 1e-10f);
+        assertEquals(Math.tanh(-1e-3), Activations.tanh(-1e-3f), 1e-3 * 4e-7);
         assertEquals(1f, Activations.tanh(50f), 1e-6f);
         assertEquals(-1f, Activations.tanh(-1e30f), 1e-6f);
         assertEquals(0f, Activations.tanh(0f));
