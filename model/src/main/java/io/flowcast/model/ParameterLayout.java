@@ -26,6 +26,14 @@ public final class ParameterLayout {
     private final NetConfig config;
     private final Map<String, Tensor> byName;
     private final int size;
+    // Resolved once: the per-step code asks for these every layer and step, and building the name
+    // ("bias_ih_l" + k) there allocated a String per call on a path that must allocate nothing.
+    private final Tensor[] weightIh;
+    private final Tensor[] weightHh;
+    private final Tensor[] biasIh;
+    private final Tensor[] biasHh;
+    private final Tensor headWeight;
+    private final Tensor headBias;
 
     public ParameterLayout(NetConfig config) {
         this.config = config;
@@ -42,6 +50,19 @@ public final class ParameterLayout {
         offset = add(tensors, "head.bias", config.outputSize(), 1, offset);
         this.byName = Collections.unmodifiableMap(tensors);
         this.size = offset;
+        int layers = config.numLayers();
+        this.weightIh = new Tensor[layers];
+        this.weightHh = new Tensor[layers];
+        this.biasIh = new Tensor[layers];
+        this.biasHh = new Tensor[layers];
+        for (int k = 0; k < layers; k++) {
+            weightIh[k] = tensor("weight_ih_l" + k);
+            weightHh[k] = tensor("weight_hh_l" + k);
+            biasIh[k] = tensor("bias_ih_l" + k);
+            biasHh[k] = tensor("bias_hh_l" + k);
+        }
+        this.headWeight = tensor("head.weight");
+        this.headBias = tensor("head.bias");
     }
 
     private static int add(Map<String, Tensor> tensors, String name, int rows, int cols, int offset) {
@@ -77,26 +98,26 @@ public final class ParameterLayout {
     }
 
     public Tensor weightIh(int layer) {
-        return tensor("weight_ih_l" + layer);
+        return weightIh[layer];
     }
 
     public Tensor weightHh(int layer) {
-        return tensor("weight_hh_l" + layer);
+        return weightHh[layer];
     }
 
     public Tensor biasIh(int layer) {
-        return tensor("bias_ih_l" + layer);
+        return biasIh[layer];
     }
 
     public Tensor biasHh(int layer) {
-        return tensor("bias_hh_l" + layer);
+        return biasHh[layer];
     }
 
     public Tensor headWeight() {
-        return tensor("head.weight");
+        return headWeight;
     }
 
     public Tensor headBias() {
-        return tensor("head.bias");
+        return headBias;
     }
 }
