@@ -29,16 +29,18 @@ public final class GradientClipping {
             throw new IllegalArgumentException("max norm must be positive, got " + maxNorm);
         }
         double norm = globalNorm(grads);
-        double factor = maxNorm / (norm + NORM_EPS);
-        if (Double.isFinite(norm) && factor < 1) {
-            scale(grads, (float) factor);
-        }
+        clipKnownNorm(grads, norm, maxNorm);
         return norm;
     }
 
-    static void scale(float[] grads, float factor) {
-        for (int i = 0; i < grads.length; i++) {
-            grads[i] *= factor;
+    /** The clipping step alone, for a caller that already has the norm (the trainer checks it first). */
+    static void clipKnownNorm(float[] grads, double norm, double maxNorm) {
+        double factor = maxNorm / (norm + NORM_EPS);
+        if (Double.isFinite(norm) && factor < 1) {
+            float f = (float) factor;
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] *= f;
+            }
         }
     }
 }
