@@ -32,8 +32,9 @@ public final class Trainer {
     /**
      * Trains {@code net} in place and reports what happened.
      *
-     * @throws IllegalArgumentException if the samples do not fit the net, or leave nothing to
-     *                                  train on after the validation split
+     * @throws IllegalArgumentException if the samples do not fit the net, leave nothing to train
+     *                                  on after the validation split, have no target in the
+     *                                  validation part, or contain a non-finite input
      */
     public TrainingReport fit(RecurrentNet net, WindowedSamples samples) {
         long start = System.nanoTime();
@@ -42,6 +43,11 @@ public final class Trainer {
         int trainCount = samples.count() - validationCount;
         WindowedSamples train = samples.slice(0, trainCount);
         WindowedSamples validation = samples.slice(trainCount, samples.count());
+        if (validationCount > 0 && validation.presentTargets() == 0) {
+            // Every epoch would validate as NaN, stop after `patience` and restore the start.
+            throw new IllegalArgumentException("the newest " + validationCount
+                    + " samples, held out for validation, have no target (all NaN)");
+        }
 
         MiniBatches batches = new MiniBatches(train, config.batchSize());
         Optimizer optimizer = config.optimizer().create(config.adamSettings(), net.parameters().length);

@@ -123,6 +123,17 @@ public final class WindowedSamples {
         return outputSize;
     }
 
+    /** Targets that are not missing (NaN), over all samples. */
+    public long presentTargets() {
+        long n = 0;
+        for (float y : targets) {
+            if (!Float.isNaN(y)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public float input(int sample, int step, int feature) {
         return inputs[(sample * steps + step) * inputSize + feature];
     }

@@ -194,6 +194,12 @@ class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> trainer.fit(twoOutputs, SINE));
         WindowedSamples one = SINE.slice(0, 1);
         assertThrows(IllegalArgumentException.class, () -> trainer.fit(net(CellType.GRU, 4, 1), one));
+        float[] targets = new float[10];
+        Arrays.fill(targets, 5, 10, Float.NaN);
+        WindowedSamples unscored = new WindowedSamples(2, 1, 1, new float[20], targets);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(sineConfig().validationFraction(0.5).build()).fit(net(CellType.GRU, 4, 1), unscored));
+        assertTrue(e.getMessage().contains("newest 5 samples"), e.getMessage());
     }
 
     /** Forward-only evaluation agrees with the training tape's loss on the same samples. */
