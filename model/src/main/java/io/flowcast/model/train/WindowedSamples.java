@@ -1,5 +1,7 @@
 package io.flowcast.model.train;
 
+import java.util.Arrays;
+
 /**
  * Forecasting samples in time order: sample s is a window of {@code steps} inputs (each
  * {@code inputSize} floats) and the {@code outputSize} targets that follow it, scored at the
@@ -102,8 +104,8 @@ public final class WindowedSamples {
             throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + count + " samples");
         }
         int perSample = steps * inputSize;
-        float[] in = java.util.Arrays.copyOfRange(inputs, from * perSample, to * perSample);
-        float[] out = java.util.Arrays.copyOfRange(targets, from * outputSize, to * outputSize);
+        float[] in = Arrays.copyOfRange(inputs, from * perSample, to * perSample);
+        float[] out = Arrays.copyOfRange(targets, from * outputSize, to * outputSize);
         return new WindowedSamples(steps, inputSize, outputSize, in, out, false);
     }
 
