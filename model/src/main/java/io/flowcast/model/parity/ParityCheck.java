@@ -28,9 +28,17 @@ public final class ParityCheck {
     }
 
     public static Result run(ParityCase c) {
+        return run(c, c.parameters());
+    }
+
+    /**
+     * Checks the library with {@code parameters} in place of the case's own against the case's
+     * reference values. Tests pass deliberately corrupted parameters to prove the check can fail.
+     */
+    static Result run(ParityCase c, float[] parameters) {
         Checker check = new Checker();
         NetConfig config = c.config();
-        RecurrentNet net = RecurrentNet.withParameters(config, c.parameters());
+        RecurrentNet net = RecurrentNet.withParameters(config, parameters);
 
         float[] state = initialState(c);
         float[] input = new float[config.inputSize()];

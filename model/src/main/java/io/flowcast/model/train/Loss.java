@@ -16,4 +16,32 @@ public interface Loss {
     static Loss mse() {
         return new MseLoss();
     }
+
+    /** PyTorch's {@code HuberLoss(delta)}: quadratic within {@code delta} of the target, linear beyond. */
+    static Loss huber(float delta) {
+        return new HuberLoss(delta);
+    }
+
+    /**
+     * Quantile (pinball) loss; {@code quantilePerOutputColumn[j]} in (0, 1) is the quantile the
+     * head's output column j predicts. See {@link #quantileColumns} for the usual horizon x quantile grid.
+     */
+    static Loss pinball(float[] quantilePerOutputColumn) {
+        return new PinballLoss(quantilePerOutputColumn);
+    }
+
+    /**
+     * The column quantiles of a head that predicts every quantile for each horizon, horizon-major:
+     * {@code quantileColumns(2, 0.1f, 0.9f)} is {@code [0.1, 0.9, 0.1, 0.9]}.
+     */
+    static float[] quantileColumns(int horizons, float... quantiles) {
+        if (horizons <= 0) {
+            throw new IllegalArgumentException("horizons must be positive, got " + horizons);
+        }
+        float[] columns = new float[horizons * quantiles.length];
+        for (int h = 0; h < horizons; h++) {
+            System.arraycopy(quantiles, 0, columns, h * quantiles.length, quantiles.length);
+        }
+        return columns;
+    }
 }
