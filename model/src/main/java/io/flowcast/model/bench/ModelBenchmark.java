@@ -4,6 +4,10 @@ import com.sun.management.ThreadMXBean;
 import io.flowcast.model.CellType;
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.RecurrentNet;
+import io.flowcast.model.train.OptimizerKind;
+import io.flowcast.model.train.Trainer;
+import io.flowcast.model.train.TrainingConfig;
+import io.flowcast.model.train.WindowedSamples;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
@@ -35,6 +39,8 @@ public final class ModelBenchmark {
             }
         }
         batchedStep(CellType.LSTM, 64, 256);
+        training(1);
+        training(2);
         allocationPerStep(CellType.LSTM, 64);
     }
 
@@ -77,6 +83,40 @@ public final class ModelBenchmark {
         report(String.format("batched-step %s H=%d %.2f us", name(cell), hidden, r.medianNanos() / 1e3), r, 1e3, "us");
     }
 
+    /**
+     * Training sequences per second: LSTM H=64 + linear head to 1 output, sequences of 48 steps with
+     * 4 inputs, batches of 32, MSE, Adam, gradient clipping: BPTT and the update, as a retrain runs.
+     */
+    void training(int layers) {
+        int steps = 48;
+        int count = 1024;
+        SplittableRandom random = new SplittableRandom(13);
+        float[] inputs = new float[count * steps * INPUT];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = (float) random.nextGaussian();
+        }
+        float[] targets = new float[count];
+        for (int i = 0; i < count; i++) {
+            targets[i] = (float) random.nextGaussian();
+        }
+        WindowedSamples samples = new WindowedSamples(steps, INPUT, 1, inputs, targets);
+        RecurrentNet net = RecurrentNet.initialized(new NetConfig(CellType.LSTM, INPUT, 64, layers, 1), 42);
+        Trainer trainer = new Trainer(TrainingConfig.builder().epochs(1).batchSize(32).learningRate(1e-3)
+                .optimizer(OptimizerKind.ADAM).clipNorm(1.0).validationFraction(0).build());
+        // One unit of work is one epoch over the samples.
+        Measurement.Result r = Measurement.time(epochs -> {
+            double acc = 0;
+            for (long e = 0; e < epochs; e++) {
+                acc += trainer.fit(net, samples).finalTrainLoss();
+            }
+            return acc;
+        }, Math.max(warmupSeconds, 3), runs, Math.max(runSeconds, 1));
+        out.printf("train lstm H=64 L=%d %.0f seq/s%n", layers, count * r.perSecond());
+        out.printf("#   median of %d runs x %d epochs of %d; fastest %.0f, slowest %.0f seq/s; %.0f seq per CPU-second%n",
+                r.runs(), r.unitsPerRun(), count, count * 1e9 / r.minNanos(), count * 1e9 / r.maxNanos(),
+                count * 1e9 / r.medianCpuNanos());
+    }
+
     /** Bytes the JVM allocated on this thread per step call, measured by its allocation counter. */
     void allocationPerStep(CellType cell, int hidden) {
         RecurrentNet net = RecurrentNet.initialized(new NetConfig(cell, INPUT, hidden, 1, 1), 42);
@@ -101,8 +141,9 @@ public final class ModelBenchmark {
 
     private void report(String line, Measurement.Result r, double scale, String unit) {
         out.println(line);
-        out.printf("#   median of %d runs x %d; fastest %.3f %s, slowest %.3f %s%n",
-                r.runs(), r.unitsPerRun(), r.minNanos() / scale, unit, r.maxNanos() / scale, unit);
+        out.printf("#   median of %d runs x %d; fastest %.3f %s, slowest %.3f %s; CPU time %.3f %s%n",
+                r.runs(), r.unitsPerRun(), r.minNanos() / scale, unit, r.maxNanos() / scale, unit,
+                r.medianCpuNanos() / scale, unit);
     }
 
     private static float[] randomInputs(SplittableRandom random, int rows) {
