@@ -3,9 +3,10 @@ package io.flowcast.jobs.forecast;
 /**
  * The forecast before trained weights exist (model version 0). Persistence: every horizon gets the
  * latest value. With a season of m steps, seasonal naive: {@code ŷ(t+h) = y(t + h - m·⌈h/m⌉)}, the
- * value at the same phase of the latest season kept, falling back to persistence while less than a
- * season is kept. It reads the values as fed to the net, so across missing values it carries the
- * imputations forward (persistence repeats the last real value, seasonal naive the last season).
+ * value at the same phase of the latest season, falling back to persistence for a horizon whose
+ * value is not kept yet (a series younger than the lag). It reads the values as fed to the net, so
+ * across missing values it carries the imputations forward (persistence repeats the last real value,
+ * seasonal naive the last season).
  */
 final class Baseline {
 
