@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Online time-series forecasting with recurrent networks on Apache Flink.",
         subcommands = {
             ParityCommand.class,
+            BacktestCommand.class,
             BenchCommand.class,
         })
 public final class Main {

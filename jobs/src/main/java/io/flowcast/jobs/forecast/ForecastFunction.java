@@ -157,7 +157,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
             case WRONG_WIDTH -> "expected " + settings.features() + " values per event, got "
                     + (obs.values == null ? "none" : obs.values.length);
         };
-        ctx.output(DEAD_LETTERS, DeadLetters.of(obs, reason, detail));
+        ctx.output(DEAD_LETTERS, DeadLetters.of(obs, reason, "series " + obs.key + ": " + detail));
     }
 
     /** Counts a long gap (and resets if configured), then folds this gap into the typical interval. */

@@ -145,7 +145,7 @@ class ForecastFunctionTest {
             assertThat(h.send(obs("a", T0, 1f, 2f))).isEmpty();
 
             assertThat(h.deadLetters()).extracting(d -> d.reason).containsExactly("wrong-width");
-            assertThat(h.deadLetters().get(0).detail).isEqualTo("expected 1 values per event, got 2");
+            assertThat(h.deadLetters().get(0).detail).isEqualTo("series a: expected 1 values per event, got 2");
             assertThat(h.state("a")).as("a rejected first event creates no state").isNull();
         }
     }
