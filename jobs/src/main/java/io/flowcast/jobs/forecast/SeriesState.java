@@ -72,6 +72,16 @@ public final class SeriesState {
         return (int) Math.min(steps, ringTimes.length);
     }
 
+    /** The live recurrent state (not a copy). */
+    public float[] recurrent() {
+        return recurrent;
+    }
+
+    /** The live scaler (not a copy). */
+    public StreamingScaler scaler() {
+        return scaler;
+    }
+
     public long steps() {
         return steps;
     }
