@@ -8,6 +8,7 @@ import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.pipeline.JobEnvironment;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.model.CellType;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -53,8 +54,10 @@ public final class JobBenchmark {
     public void runAll() throws Exception {
         out.printf(Locale.ROOT, "bench job: %d events over %d keys, parallelism %d, %s%n", events, keys, parallelism,
                 settings);
-        out.printf(Locale.ROOT, "state per key: %d bytes serialized once its ring is full (%s H=%d)%n",
-                fullStateBytes(settings), settings.cell().id(), settings.hiddenSize());
+        ForecastSettings h64 = settings.withCell(CellType.LSTM).withHiddenSize(64);
+        out.printf(Locale.ROOT, "state per key, serialized, ring full: %d bytes (%s H=%d, %d layer(s), ring %d); "
+                        + "%d bytes for LSTM H=64%n", fullStateBytes(settings), settings.cell().id(),
+                settings.hiddenSize(), settings.layers(), settings.ringCapacity(), fullStateBytes(h64));
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
             String label = backend.equals("hashmap") ? "" : " " + backend;
             Rate forecast = measure(backend, true);
