@@ -26,10 +26,12 @@ public final class BacktestScores {
 
     private final List<Score> perKey;
     private final List<Score> perHorizon;
+    private final long missingValues;
 
-    private BacktestScores(List<Score> perKey, List<Score> perHorizon) {
+    private BacktestScores(List<Score> perKey, List<Score> perHorizon, long missingValues) {
         this.perKey = perKey;
         this.perHorizon = perHorizon;
+        this.missingValues = missingValues;
     }
 
     static BacktestScores compute(Map<String, SeriesTruth.Series> truth, SortedMap<String, List<Forecast>> forecasts,
@@ -40,9 +42,13 @@ public final class BacktestScores {
         int[] nrmseKeys = new int[horizons + 1];
         int[] wapeKeys = new int[horizons + 1];
         long[] pairs = new long[horizons + 1];
+        long[] missing = new long[1];
         forecasts.forEach((key, list) -> {
             SeriesTruth.Series series = truth.get(key);
             checkAligned(key, series, list);
+            for (float v : series.values()) {
+                missing[0] += Float.isNaN(v) ? 1 : 0;
+            }
             double std = populationStd(series.values());
             for (int h = 1; h <= horizons; h++) {
                 Score s = score(key, h, series.values(), list, skip, std);
@@ -63,7 +69,7 @@ public final class BacktestScores {
             perHorizon.add(new Score(null, h, pairs[h], nrmseKeys[h] == 0 ? Double.NaN : nrmseSum[h] / nrmseKeys[h],
                     wapeKeys[h] == 0 ? Double.NaN : wapeSum[h] / wapeKeys[h]));
         }
-        return new BacktestScores(perKey, perHorizon);
+        return new BacktestScores(perKey, perHorizon, missing[0]);
     }
 
     /** The forecasts of a key must be exactly its accepted events, in order; anything else is a bug. */
@@ -123,5 +129,10 @@ public final class BacktestScores {
 
     public List<Score> perHorizon() {
         return perHorizon;
+    }
+
+    /** Accepted events whose value was missing: forecast through (imputed), never scored as truth. */
+    public long missingValues() {
+        return missingValues;
     }
 }

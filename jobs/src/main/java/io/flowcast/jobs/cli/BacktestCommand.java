@@ -49,6 +49,7 @@ final class BacktestCommand implements Callable<Integer> {
         o.println("dead letters " + run.deadLetters().size() + (run.deadLetters().isEmpty() ? "" : " " + run.deadLettersByReason()));
         printExamples(o, run);
         BacktestScores scores = BacktestJob.score(run, settings.horizons(), skip);
+        o.println("missing values " + scores.missingValues() + " (forecast through with the value imputed; not scored)");
         o.println("accuracy (model version 0 = " + (settings.seasonLength() == 0 ? "persistence" : "seasonal naive, season "
                 + settings.seasonLength()) + (skip > 0 ? ", first " + skip + " events per series skipped" : "")
                 + "; over several series: mean of per-series figures)");

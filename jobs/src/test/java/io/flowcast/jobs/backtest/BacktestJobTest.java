@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,13 @@ class BacktestJobTest {
         assertThat(run.forecastCount()).isEqualTo(expectedEvents - 13);
         BacktestScores scores = BacktestJob.score(run, 3, 0);
         assertThat(scores.perHorizon()).allSatisfy(s -> assertThat(s.nrmse()).isBetween(0.0, 2.0));
+        assertThat(scores.missingValues()).as("NA cells in the first 2,999 Beijing rows").isEqualTo(beijingNaCells(2_999));
+    }
+
+    private static long beijingNaCells(int rows) throws IOException {
+        try (Stream<String> lines = Files.lines(SharedData.file("beijing_air/beijing_pm25_12stations_hourly.csv"))) {
+            return lines.skip(1).limit(rows).flatMap(l -> Arrays.stream(l.split(","))).filter("NA"::equals).count();
+        }
     }
 
     /** The first {@code lines} lines of a data file, byte for byte (CRLF kept), into {@code dir}; never committed. */
