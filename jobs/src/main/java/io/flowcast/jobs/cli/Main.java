@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         version = "flowcast 0.1.0",
         description = "Online time-series forecasting with recurrent networks on Apache Flink.",
         subcommands = {
+            RunCommand.class,
             ParityCommand.class,
             BenchCommand.class,
         })
