@@ -205,7 +205,7 @@ public final class LiveRun {
                 return 1;
             }
         }
-        out.println("stopping (Ctrl-C)");
+        out.println("stopping: shutdown requested (Ctrl-C)");
         return 0;
     }
 
