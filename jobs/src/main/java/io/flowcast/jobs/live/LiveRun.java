@@ -175,7 +175,7 @@ public final class LiveRun {
                 lastProgress = now;
             }
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
-            long fed = feeder == null ? 0 : feeder.fed();
+            long fed = feeder == null ? -1 : feeder.fed();
             Duration elapsed = Duration.ofNanos(now - started);
             if (status.isGloballyTerminalState()) {
                 out.print(summary.render(elapsed, fed, status.toString()));
@@ -188,14 +188,15 @@ public final class LiveRun {
                 return 1;
             }
             boolean inputDone = feeder == null ? outputs >= o.limit() : feeder.done();
-            boolean finished = o.limit() > 0 && inputDone && outputs >= fed;
+            boolean finished = o.limit() > 0 && inputDone && outputs >= Math.max(fed, 0);
             if (now >= nextPrint || finished) {
                 out.print(summary.render(elapsed, fed, status.toString()));
                 out.flush();
                 nextPrint += interval;
             }
             if (finished) {
-                out.printf(Locale.ROOT, "done: %,d events fed, %,d forecasts and %,d dead letters committed in %d s%n", fed,
+                out.printf(Locale.ROOT, "done: %s%,d forecasts and %,d dead letters committed in %d s%n",
+                        feeder == null ? "" : String.format(Locale.ROOT, "%,d events fed, ", fed),
                         summary.forecasts(), summary.deadLetters(), elapsed.toSeconds());
                 return 0;
             }

@@ -83,12 +83,18 @@ public final class LiveSummary implements AutoCloseable {
         return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The summary block printed every few seconds. */
+    /** The summary block printed every few seconds; {@code fed} below 0 when nothing is being fed. */
     public String render(Duration elapsed, long fed, String jobStatus) {
         StringBuilder sb = new StringBuilder();
-        long pending = Math.max(0, fed - forecasts - deadLetters());
-        sb.append(String.format(Locale.ROOT, "[%4ds] job %s | fed %,d | forecasts %,d | dead letters %,d%s | awaiting commit %,d%n",
-                elapsed.toSeconds(), jobStatus, fed, forecasts, deadLetters(), reasons(), pending));
+        sb.append(String.format(Locale.ROOT, "[%4ds] job %s | ", elapsed.toSeconds(), jobStatus));
+        if (fed >= 0) {
+            sb.append(String.format(Locale.ROOT, "fed %,d | ", fed));
+        }
+        sb.append(String.format(Locale.ROOT, "forecasts %,d | dead letters %,d%s", forecasts, deadLetters(), reasons()));
+        if (fed >= 0) {
+            sb.append(String.format(Locale.ROOT, " | awaiting commit %,d", Math.max(0, fed - forecasts - deadLetters())));
+        }
+        sb.append(System.lineSeparator());
         if (unreadable > 0) {
             sb.append(String.format(Locale.ROOT, "        %,d records on the output topics were not flowcast JSON%n", unreadable));
         }
