@@ -132,6 +132,7 @@ public final class LiveRun {
     }
 
     private JobClient startJob(String bootstrap) throws Exception {
+        long started = System.nanoTime();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -153,6 +154,7 @@ public final class LiveRun {
                 .addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");
         toClose.push(() -> stopJob(job));
+        LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
         out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
                 job.getJobID(), o.parallelism(), TimeUtils.formatWithHighestUnit(o.checkpointInterval()));
