@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
         version = "flowcast 0.1.0",
         description = "Online time-series forecasting with recurrent networks on Apache Flink.",
         subcommands = {
+            RunCommand.class,
             ParityCommand.class,
             BenchCommand.class,
         })
