@@ -14,6 +14,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             RunCommand.class,
             ParityCommand.class,
+            BacktestCommand.class,
             BenchCommand.class,
         })
 public final class Main {

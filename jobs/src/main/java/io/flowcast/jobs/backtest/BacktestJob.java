@@ -1,0 +1,83 @@
+package io.flowcast.jobs.backtest;
+
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.forecast.SeededWeights;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.pipeline.JobEnvironment;
+import io.flowcast.jobs.records.DeadLetter;
+import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.records.Observation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * The backtest: the live forecasting stage ({@link ForecastPipeline}) over CSV files, as a bounded
+ * Flink job. Files are read whole by {@link ReadSeriesFiles} (each series in file order), and every
+ * forecast and dead letter comes back to the client through one collect sink. Deterministic: forecasts
+ * of a series depend only on that series' events, and the client orders output by key then event.
+ */
+public final class BacktestJob {
+
+    private BacktestJob() {
+    }
+
+    public static BacktestRun run(Path input, ForecastSettings settings, int parallelism) throws Exception {
+        long started = System.nanoTime();
+        List<SeriesFile> files = SeriesFiles.list(input);
+        Configuration conf = new Configuration();
+        // Fewer, larger fetches: every forecast comes back to the client, and each fetch is a round trip.
+        conf.set(CollectSinkOperatorFactory.MAX_BATCH_SIZE, MemorySize.ofMebiBytes(32));
+        StreamExecutionEnvironment env = JobEnvironment.create(parallelism, conf);
+
+        SingleOutputStreamOperator<Observation> observations = env
+                .fromData(files, TypeInformation.of(SeriesFile.class)).name("series files")
+                .rebalance()
+                .process(new ReadSeriesFiles(), TypeInformation.of(Observation.class)).name("read csv");
+        DataStream<Observation> timed = observations.assignTimestampsAndWatermarks(
+                WatermarkStrategy.<Observation>noWatermarks().withTimestampAssigner((o, ignored) -> o.timestamp));
+        ForecastStage.Outputs outputs = new ForecastPipeline(settings, new SeededWeights(settings.seed())).apply(timed);
+
+        TypeInformation<BacktestRecord> recordType = TypeInformation.of(BacktestRecord.class);
+        DataStream<BacktestRecord> results = outputs.forecasts().map(BacktestRecord::of, recordType).union(
+                outputs.deadLetters().map(BacktestRecord::of, recordType),
+                observations.getSideOutput(ReadSeriesFiles.UNREADABLE).map(BacktestRecord::of, recordType));
+
+        SortedMap<String, List<Forecast>> forecasts = new TreeMap<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (CloseableIterator<BacktestRecord> it = results.collectAsync()) {
+            JobClient job = env.executeAsync("flowcast backtest " + input);
+            while (it.hasNext()) {
+                BacktestRecord r = it.next();
+                if (r.forecast != null) {
+                    forecasts.computeIfAbsent(r.forecast.key, k -> new ArrayList<>()).add(r.forecast);
+                } else {
+                    deadLetters.add(r.deadLetter);
+                }
+            }
+            job.getJobExecutionResult().get();
+        }
+        deadLetters.sort(Comparator.comparing((DeadLetter d) -> d.reason).thenComparing(d -> d.topic)
+                .thenComparingLong(d -> d.offset).thenComparing(d -> d.rawBase64));
+        return new BacktestRun(files, forecasts, deadLetters, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Scores a run against its own input files. */
+    public static BacktestScores score(BacktestRun run, int horizons, int skip) throws Exception {
+        return BacktestScores.compute(SeriesTruth.read(run.files()), run.forecasts(), horizons, skip);
+    }
+}

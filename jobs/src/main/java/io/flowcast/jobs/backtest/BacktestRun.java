@@ -1,0 +1,42 @@
+package io.flowcast.jobs.backtest;
+
+import io.flowcast.jobs.records.DeadLetter;
+import io.flowcast.jobs.records.Forecast;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a backtest run produced: every forecast, per key in event order (keys sorted, so output does
+ * not depend on parallelism), and every dead letter (the forecaster's and unreadable rows).
+ */
+public record BacktestRun(List<SeriesFile> files, SortedMap<String, List<Forecast>> forecasts,
+                          List<DeadLetter> deadLetters, double seconds) {
+
+    public long forecastCount() {
+        return forecasts.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** Observations that reached the forecaster: one forecast or one dead letter each. */
+    public long events() {
+        return forecastCount() + deadLetters.stream().filter(d -> !isUnreadableRow(d)).count();
+    }
+
+    public SortedMap<String, Long> deadLettersByReason() {
+        SortedMap<String, Long> byReason = new TreeMap<>();
+        for (DeadLetter d : deadLetters) {
+            byReason.merge(d.reason, 1L, Long::sum);
+        }
+        return byReason;
+    }
+
+    public Map<String, List<Forecast>> forecastsByKey() {
+        return forecasts;
+    }
+
+    /** Rows the reader could not turn into observations carry the file as their topic. */
+    static boolean isUnreadableRow(DeadLetter d) {
+        return d.reason.startsWith("bad-");
+    }
+}

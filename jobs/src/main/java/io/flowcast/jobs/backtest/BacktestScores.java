@@ -1,0 +1,127 @@
+package io.flowcast.jobs.backtest;
+
+import io.flowcast.jobs.records.Forecast;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Accuracy where the truth is known: the forecast made at a series' i-th event for horizon h is scored
+ * against its (i+h)-th event (horizons count events of that series, not clock time), skipping pairs
+ * where either side is missing and the first {@code skip} events of each series (warm-up).
+ * <ul>
+ *   <li>NRMSE = RMSE / population std of the series' observed values (all of them, as the NAB/HTM
+ *       scripts normalise);
+ *   <li>WAPE = sum |error| / sum |truth|.
+ * </ul>
+ * Over several series, each horizon's figure is the mean of the per-series figures (every series
+ * weighs the same whatever its units); series with no spread or no scored pair are left out.
+ */
+public final class BacktestScores {
+
+    /** One figure: a series' (or, with key null, the mean over series) at one horizon. */
+    public record Score(String key, int horizon, long pairs, double nrmse, double wape) {
+    }
+
+    private final List<Score> perKey;
+    private final List<Score> perHorizon;
+
+    private BacktestScores(List<Score> perKey, List<Score> perHorizon) {
+        this.perKey = perKey;
+        this.perHorizon = perHorizon;
+    }
+
+    static BacktestScores compute(Map<String, SeriesTruth.Series> truth, SortedMap<String, List<Forecast>> forecasts,
+                                  int horizons, int skip) {
+        List<Score> perKey = new ArrayList<>();
+        double[] nrmseSum = new double[horizons + 1];
+        double[] wapeSum = new double[horizons + 1];
+        int[] nrmseKeys = new int[horizons + 1];
+        int[] wapeKeys = new int[horizons + 1];
+        long[] pairs = new long[horizons + 1];
+        forecasts.forEach((key, list) -> {
+            SeriesTruth.Series series = truth.get(key);
+            checkAligned(key, series, list);
+            double std = populationStd(series.values());
+            for (int h = 1; h <= horizons; h++) {
+                Score s = score(key, h, series.values(), list, skip, std);
+                perKey.add(s);
+                pairs[h] += s.pairs();
+                if (!Double.isNaN(s.nrmse())) {
+                    nrmseSum[h] += s.nrmse();
+                    nrmseKeys[h]++;
+                }
+                if (!Double.isNaN(s.wape())) {
+                    wapeSum[h] += s.wape();
+                    wapeKeys[h]++;
+                }
+            }
+        });
+        List<Score> perHorizon = new ArrayList<>();
+        for (int h = 1; h <= horizons; h++) {
+            perHorizon.add(new Score(null, h, pairs[h], nrmseKeys[h] == 0 ? Double.NaN : nrmseSum[h] / nrmseKeys[h],
+                    wapeKeys[h] == 0 ? Double.NaN : wapeSum[h] / wapeKeys[h]));
+        }
+        return new BacktestScores(perKey, perHorizon);
+    }
+
+    /** The forecasts of a key must be exactly its accepted events, in order; anything else is a bug. */
+    private static void checkAligned(String key, SeriesTruth.Series series, List<Forecast> list) {
+        if (series == null || series.times().length != list.size()) {
+            throw new IllegalStateException("series " + key + ": " + list.size() + " forecasts but "
+                    + (series == null ? 0 : series.times().length) + " accepted events in the input");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).eventTime != series.times()[i]) {
+                throw new IllegalStateException("series " + key + ": forecast " + i + " is for " + list.get(i).eventTime
+                        + " but event " + i + " is at " + series.times()[i]);
+            }
+        }
+    }
+
+    private static Score score(String key, int h, float[] truth, List<Forecast> list, int skip, double std) {
+        double squared = 0;
+        double absolute = 0;
+        double truthAbsolute = 0;
+        long n = 0;
+        for (int i = skip; i + h < truth.length; i++) {
+            float actual = truth[i + h];
+            float predicted = list.get(i).values[h - 1];
+            if (Float.isNaN(actual) || Float.isNaN(predicted)) {
+                continue;
+            }
+            double err = (double) predicted - actual;
+            squared += err * err;
+            absolute += Math.abs(err);
+            truthAbsolute += Math.abs(actual);
+            n++;
+        }
+        double nrmse = n == 0 || std == 0 ? Double.NaN : Math.sqrt(squared / n) / std;
+        double wape = n == 0 || truthAbsolute == 0 ? Double.NaN : absolute / truthAbsolute;
+        return new Score(key, h, n, nrmse, wape);
+    }
+
+    private static double populationStd(float[] values) {
+        long n = 0;
+        double mean = 0;
+        double m2 = 0;
+        for (float v : values) {
+            if (!Float.isNaN(v)) {
+                n++;
+                double d = v - mean;
+                mean += d / n;
+                m2 += d * (v - mean);
+            }
+        }
+        return n == 0 ? 0 : Math.sqrt(m2 / n);
+    }
+
+    public List<Score> perKey() {
+        return perKey;
+    }
+
+    public List<Score> perHorizon() {
+        return perHorizon;
+    }
+}

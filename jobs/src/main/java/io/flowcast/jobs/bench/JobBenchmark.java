@@ -1,0 +1,116 @@
+package io.flowcast.jobs.bench;
+
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.forecast.SeededWeights;
+import io.flowcast.jobs.forecast.SeriesState;
+import io.flowcast.jobs.forecast.SeriesStateSerializer;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.pipeline.JobEnvironment;
+import io.flowcast.jobs.records.Observation;
+import io.flowcast.model.CellType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * {@code bench job}: generator -> keyBy -> forecaster -> discarding sink, against the same graph with
+ * a keyed function that only reads and writes a state of the same size, on the HashMap and the RocksDB
+ * backends. Rates count the span records flowed through the keyed operator (see {@link ThroughputProbe});
+ * the keyed task's CPU time per event is printed beside them, because on a shared machine the wall
+ * clock also measures the neighbours.
+ */
+public final class JobBenchmark {
+
+    private final PrintStream out;
+    private final ForecastSettings settings;
+    private final int keys;
+    private final long events;
+    private final int parallelism;
+
+    public JobBenchmark(PrintStream out, ForecastSettings settings, int keys, long events, int parallelism) {
+        this.out = out;
+        this.settings = settings;
+        this.keys = keys;
+        this.events = events;
+        this.parallelism = parallelism;
+    }
+
+    /** One measured job: events through the keyed operator per second of flow, and its task's CPU microseconds per event. */
+    public record Rate(long records, double eventsPerSecond, double taskCpuMicrosPerEvent) {
+    }
+
+    public void runAll() throws Exception {
+        out.printf(Locale.ROOT, "bench job: %d events over %d keys, parallelism %d, %s%n", events, keys, parallelism,
+                settings);
+        ForecastSettings h64 = settings.withCell(CellType.LSTM).withHiddenSize(64);
+        out.printf(Locale.ROOT, "state per key, serialized, ring full: %d bytes (%s H=%d, %d layer(s), ring %d); "
+                        + "%d bytes for LSTM H=64%n", fullStateBytes(settings), settings.cell().id(),
+                settings.hiddenSize(), settings.layers(), settings.ringCapacity(), fullStateBytes(h64));
+        for (String backend : new String[] {"hashmap", "rocksdb"}) {
+            String label = backend.equals("hashmap") ? "" : " " + backend;
+            Rate forecast = measure(backend, true);
+            out.printf(Locale.ROOT, "forecast-job%s %.0f events/s (keyed task cpu %.2f us/event)%n", label,
+                    forecast.eventsPerSecond(), forecast.taskCpuMicrosPerEvent());
+            Rate passThrough = measure(backend, false);
+            out.printf(Locale.ROOT, "pass-through-job%s %.0f events/s (keyed task cpu %.2f us/event)%n", label,
+                    passThrough.eventsPerSecond(), passThrough.taskCpuMicrosPerEvent());
+            out.printf(Locale.ROOT, "ratio%s %.2f%n", label, forecast.eventsPerSecond() / passThrough.eventsPerSecond());
+            if (forecast.records() != events || passThrough.records() != events) {
+                out.printf(Locale.ROOT, "warning: %d forecasts and %d pass-through records for %d events%n",
+                        forecast.records(), passThrough.records(), events);
+            }
+        }
+    }
+
+    /** Runs one job to its end on {@code backend}; the forecaster's graph when {@code forecast}, else the pass-through. */
+    public Rate measure(String backend, boolean forecast) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        StreamExecutionEnvironment env = JobEnvironment.create(parallelism, conf);
+        DataStream<Observation> observations = env.fromSource(
+                new DataGeneratorSource<>(new SyntheticSeries(keys), events, TypeInformation.of(Observation.class)),
+                WatermarkStrategy.noWatermarks(), "synthetic series");
+        DataStream<?> results;
+        if (forecast) {
+            ForecastStage stage = new ForecastPipeline(settings, new SeededWeights(settings.seed()));
+            results = stage.apply(observations).forecasts();
+        } else {
+            results = observations.keyBy(new ForecastPipeline.SeriesKey(), Types.STRING)
+                    .process(new StatePassThroughFunction(settings), TypeInformation.of(Observation.class))
+                    .name("pass-through");
+        }
+        results.process(new ThroughputProbe<>(), Types.VOID).name("probe").sinkTo(new DiscardingSink<>());
+
+        JobExecutionResult result = env.execute((forecast ? "forecast" : "pass-through") + " job, " + backend);
+        long cpu = result.getAccumulatorResult(ThroughputProbe.CPU_NANOS);
+        long first = result.getAccumulatorResult(ThroughputProbe.FIRST);
+        long last = result.getAccumulatorResult(ThroughputProbe.LAST);
+        long records = result.getAccumulatorResult(ThroughputProbe.COUNT);
+        double seconds = Math.max(last - first, 1) / 1000.0;
+        return new Rate(records, records / seconds, cpu / 1000.0 / Math.max(records, 1));
+    }
+
+    /** Serialized size of one key's state once the ring is full. */
+    public static int fullStateBytes(ForecastSettings settings) throws IOException {
+        SeriesState s = SeriesState.create(settings);
+        float[] value = new float[settings.features()];
+        for (int i = 0; i < settings.ringCapacity(); i++) {
+            s.record(i * 60_000L, value);
+        }
+        DataOutputSerializer bytes = new DataOutputSerializer(1024);
+        SeriesStateSerializer.INSTANCE.serialize(s, bytes);
+        return bytes.length();
+    }
+}

@@ -1,0 +1,30 @@
+package io.flowcast.jobs.cli;
+
+import io.flowcast.jobs.bench.JobBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bench job}: the forecasting job against a state-only pass-through, on HashMap and RocksDB state. */
+@Command(name = "job", description = "Throughput of generator -> keyBy -> forecaster -> discard, against a keyed pass-through with state of the same size; HashMap then RocksDB.")
+final class BenchJobCommand implements Callable<Integer> {
+
+    @Option(names = "--keys", defaultValue = "100000", description = "Series (default ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--events", defaultValue = "5000000", description = "Events per job (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--parallelism", description = "Flink parallelism (default: available processors).")
+    int parallelism = Runtime.getRuntime().availableProcessors();
+
+    @Mixin
+    ForecastOptions forecast;
+
+    @Override
+    public Integer call() throws Exception {
+        new JobBenchmark(System.out, forecast.settings(), keys, events, parallelism).runAll();
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.flowcast.jobs.forecast;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The forecaster's metrics, registered once per subtask. Dead letters are counted per reason as a
+ * {@code reason} label ({@code reason=late|duplicate|wrong-width}, metric {@code deadLetters}).
+ */
+final class ForecastMetrics {
+
+    /** Latencies kept for the histogram's percentiles: a sliding window, cheap to update. */
+    private static final int LATENCY_WINDOW = 4096;
+
+    final Counter eventsIn;
+    final Counter forecastsOut;
+    final Counter missingValues;
+    final Counter gaps;
+    final Counter rewarms;
+    final Counter stateResets;
+    final Histogram stepLatencyNanos;
+    private final Counter[] deadLetters;
+    /** Series held by this subtask: restored at start plus started since. */
+    private long keys;
+
+    ForecastMetrics(MetricGroup group) {
+        eventsIn = group.counter("eventsIn");
+        forecastsOut = group.counter("forecastsOut");
+        missingValues = group.counter("missingValues");
+        gaps = group.counter("gaps");
+        rewarms = group.counter("rewarms");
+        stateResets = group.counter("stateResets");
+        stepLatencyNanos = group.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        group.gauge("keys", (Gauge<Long>) () -> keys);
+        RejectReason[] reasons = RejectReason.values();
+        deadLetters = new Counter[reasons.length];
+        for (RejectReason r : reasons) {
+            deadLetters[r.ordinal()] = group.addGroup("reason", r.code()).counter("deadLetters");
+        }
+    }
+
+    void deadLetter(RejectReason reason) {
+        deadLetters[reason.ordinal()].inc();
+    }
+
+    long deadLetters(RejectReason reason) {
+        return deadLetters[reason.ordinal()].getCount();
+    }
+
+    void keysRestored(long n) {
+        keys += n;
+    }
+
+    void keyStarted() {
+        keys++;
+    }
+
+    long keys() {
+        return keys;
+    }
+}

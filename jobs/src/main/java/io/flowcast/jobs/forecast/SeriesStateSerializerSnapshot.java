@@ -1,0 +1,62 @@
+package io.flowcast.jobs.forecast;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * What a checkpoint or savepoint records about {@link SeriesStateSerializer}: the version of the
+ * binary format its series states were written in.
+ *
+ * <p>To change the format later: add the new layout as format 2, make {@link #getCurrentVersion()}
+ * return 2, keep a reader for format 1, and answer {@code compatibleAfterMigration()} for a snapshot
+ * read as version 1 (Flink then reads old state with {@link #restoreSerializer()} and rewrites it).
+ * Until then any other version is refused, so an unknown format is never read as garbage.
+ */
+public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapshot<SeriesState> {
+
+    /** The binary format {@link SeriesStateSerializer} writes today. */
+    static final int FORMAT = 1;
+
+    private int readFormat = FORMAT;
+
+    /** Flink instantiates snapshots reflectively when it restores. */
+    public SeriesStateSerializerSnapshot() {
+    }
+
+    @Override
+    public int getCurrentVersion() {
+        return FORMAT;
+    }
+
+    @Override
+    public void writeSnapshot(DataOutputView out) {
+        // The version Flink writes in front of this snapshot says it all; nothing else to record.
+    }
+
+    @Override
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+        if (readVersion != FORMAT) {
+            throw new IOException("series state was written in format " + readVersion
+                    + "; this build reads format " + FORMAT + " only");
+        }
+        readFormat = readVersion;
+    }
+
+    @Override
+    public TypeSerializer<SeriesState> restoreSerializer() {
+        return SeriesStateSerializer.INSTANCE;
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<SeriesState> resolveSchemaCompatibility(
+            TypeSerializerSnapshot<SeriesState> oldSnapshot) {
+        if (oldSnapshot instanceof SeriesStateSerializerSnapshot old && old.readFormat == FORMAT) {
+            return TypeSerializerSchemaCompatibility.compatibleAsIs();
+        }
+        return TypeSerializerSchemaCompatibility.incompatible();
+    }
+}

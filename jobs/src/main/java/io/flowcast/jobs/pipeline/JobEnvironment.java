@@ -1,0 +1,32 @@
+package io.flowcast.jobs.pipeline;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The execution environment every flowcast job graph is built on: generic types off, so a type that
+ * would need Kryo fails the job at build time instead of being serialized slowly; object reuse on,
+ * which the operators allow (they keep nothing of their inputs).
+ */
+public final class JobEnvironment {
+
+    private JobEnvironment() {
+    }
+
+    /** The context environment (a local MiniCluster from the command line, the test cluster in tests). */
+    public static StreamExecutionEnvironment create(int parallelism, Configuration extra) {
+        Configuration conf = new Configuration(extra);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        // A test or context environment may not take the configuration at creation; apply it again.
+        env.configure(conf);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    public static StreamExecutionEnvironment create(int parallelism) {
+        return create(parallelism, new Configuration());
+    }
+}

@@ -1,0 +1,53 @@
+package io.flowcast.jobs.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowcast.jobs.forecast.ForecastSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A small run of both benchmarked graphs: every event comes through (the generator never makes one late). */
+class JobBenchmarkTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private final ForecastSettings settings = ForecastSettings.defaults().withHiddenSize(8);
+    private final JobBenchmark bench = new JobBenchmark(System.out, settings, 1_001, 30_000, 2);
+
+    @Test
+    void everyEventReachesTheEndOfBothGraphsOnBothBackends() throws Exception {
+        for (String backend : new String[] {"hashmap", "rocksdb"}) {
+            JobBenchmark.Rate forecast = bench.measure(backend, true);
+            JobBenchmark.Rate passThrough = bench.measure(backend, false);
+
+            assertThat(forecast.records()).as(backend).isEqualTo(30_000);
+            assertThat(passThrough.records()).as(backend).isEqualTo(30_000);
+            assertThat(forecast.eventsPerSecond()).isPositive();
+            assertThat(forecast.taskCpuMicrosPerEvent()).isPositive();
+        }
+    }
+
+    @Test
+    void printsTheFiguresInTheAgreedOrder() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new JobBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8), settings, 100, 2_000, 2).runAll();
+
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        String[] expected = {"bench job: .*", "state per key, serialized, .* bytes for LSTM H=64",
+            "forecast-job \\d+ events/s .*", "pass-through-job \\d+ events/s .*", "ratio \\d+\\.\\d\\d",
+            "forecast-job rocksdb \\d+ events/s .*", "pass-through-job rocksdb \\d+ events/s .*",
+            "ratio rocksdb \\d+\\.\\d\\d"};
+        assertThat(lines).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(lines.get(i)).matches(expected[i]);
+        }
+    }
+}
