@@ -5,7 +5,9 @@ import io.flowcast.jobs.live.ForecastJob;
 import io.flowcast.jobs.live.LiveRun;
 import io.flowcast.jobs.live.RunOptions;
 import io.flowcast.jobs.pipeline.ForecastStage;
-import io.flowcast.jobs.pipeline.PersistenceStage;
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.forecast.SeededWeights;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -69,8 +72,8 @@ final class RunCommand implements Callable<Integer> {
             + "so each source subtask reads one partition, in order).")
     Integer partitions;
 
-    @Option(names = "--horizon", defaultValue = "6", description = "Forecast horizons 1..H (default: ${DEFAULT-VALUE}).")
-    int horizon;
+    @Mixin
+    ForecastOptions forecast;
 
     @Option(names = "--features", defaultValue = "1",
             description = "Numbers per observation; others are dead-lettered as feature-count (default: ${DEFAULT-VALUE}).")
@@ -131,8 +134,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The forecasting stage the live job runs. */
+    /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
     private ForecastStage stage() {
-        return new PersistenceStage(horizon);
+        ForecastSettings settings = forecast.settings(features);
+        return new ForecastPipeline(settings, new SeededWeights(settings.seed()));
     }
 }

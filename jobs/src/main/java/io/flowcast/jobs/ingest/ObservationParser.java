@@ -1,5 +1,6 @@
 package io.flowcast.jobs.ingest;
 
+import io.flowcast.jobs.records.RejectReason;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

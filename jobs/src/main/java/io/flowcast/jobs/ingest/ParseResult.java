@@ -1,5 +1,6 @@
 package io.flowcast.jobs.ingest;
 
+import io.flowcast.jobs.records.RejectReason;
 import io.flowcast.jobs.records.Observation;
 
 /** What {@link ObservationParser} made of one record: an observation, or a reason to reject it. */

@@ -1,5 +1,6 @@
 package io.flowcast.jobs.ingest;
 
+import io.flowcast.jobs.records.RejectReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

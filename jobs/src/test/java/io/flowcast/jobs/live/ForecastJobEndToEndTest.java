@@ -9,7 +9,9 @@ import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.pipeline.ForecastStage;
-import io.flowcast.jobs.pipeline.PersistenceStage;
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.forecast.SeededWeights;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
@@ -76,7 +78,7 @@ class ForecastJobEndToEndTest {
         ObservationScenario scenario = ObservationScenario.generate(1200, 5, 25, PARTITIONS);
         scenario.produce(kafka.bootstrapServers(), topics.observations());
 
-        runBoundedJob(topics, new PersistenceStage(HORIZON), 1);
+        runBoundedJob(topics, forecaster(), 1);
 
         assertOutputsMatch(scenario, topics);
     }
@@ -89,11 +91,17 @@ class ForecastJobEndToEndTest {
         scenario.produce(kafka.bootstrapServers(), topics.observations());
         FailOnceAfterCheckpoint.reset(scenario.expectedForecasts().size() / 2);
 
-        runBoundedJob(topics, new FailingOnceStage(new PersistenceStage(HORIZON)), 3);
+        runBoundedJob(topics, new FailingOnceStage(forecaster()), 3);
 
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
         assertThat(FailOnceAfterCheckpoint.RESTORED).as("the restart restored a checkpoint").isTrue();
         assertOutputsMatch(scenario, topics);
+    }
+
+    /** The live job's keyed forecaster; before any trained model it forecasts by persistence. */
+    private static ForecastStage forecaster() {
+        ForecastSettings settings = ForecastSettings.defaults().withHorizons(HORIZON);
+        return new ForecastPipeline(settings, new SeededWeights(settings.seed()));
     }
 
     private static TopicNames freshTopics() throws InterruptedException {

@@ -1,8 +1,10 @@
-package io.flowcast.jobs.ingest;
+package io.flowcast.jobs.records;
 
 /**
- * Why an input record was sent to {@code dead-letters}. The codes are part of the topic's contract
- * (docs/records.md): consumers group and alert on them, so they never change once published.
+ * Why a record was sent to {@code dead-letters}: {@link #code()} is the dead letter's {@code reason}.
+ * The codes are part of the topic's contract (docs/records.md): consumers group and alert on them,
+ * so they never change once published. The first six come from parsing, the last two from the
+ * per-series forecaster.
  */
 public enum RejectReason {
     /** The value is not a JSON object (not JSON at all, empty, a tombstone, an array, trailing garbage). */
@@ -15,8 +17,12 @@ public enum RejectReason {
     NO_VALUE("no-value"),
     /** A value that is not a finite number or null (a string, "Infinity", a number beyond float range...). */
     BAD_VALUE("bad-value"),
-    /** {@code "values"} does not hold the configured number of features. */
-    FEATURE_COUNT("feature-count");
+    /** Not the configured number of features. */
+    FEATURE_COUNT("feature-count"),
+    /** Older than the series' last processed event. */
+    LATE("late"),
+    /** Same event time as the series' last processed event; the first one stays. */
+    DUPLICATE("duplicate");
 
     private final String code;
 
