@@ -18,6 +18,9 @@ import java.util.SplittableRandom;
  */
 public final class RecurrentNet {
 
+    /** Series advanced together through all layers; see {@link #advance}. */
+    private static final int BATCH_CHUNK = 16;
+
     private final NetConfig config;
     private final ParameterLayout layout;
     private final Cell cell;
@@ -153,20 +156,30 @@ public final class RecurrentNet {
      */
     void advance(int batch, float[] inputs, int inOff, int inStride, float[] prev, float[] next,
                  float[][][] gxBuf, float[][][] ghBuf) {
+        // A chunk of series goes through every layer before the next chunk starts: the gate buffers
+        // of a whole large batch would not stay in cache between the matrix pass and the cell pass.
+        for (int from = 0; from < batch; from += BATCH_CHUNK) {
+            int to = Math.min(batch, from + BATCH_CHUNK);
+            for (int k = 0; k < layers.length; k++) {
+                advanceLayer(k, from, to, inputs, inOff, inStride, prev, next, gxBuf[k], ghBuf[k]);
+            }
+        }
+    }
+
+    private void advanceLayer(int k, int from, int to, float[] inputs, int inOff, int inStride,
+                              float[] prev, float[] next, float[][] gxBuf, float[][] ghBuf) {
         int stride = config.stateSize();
         int hidden = config.hiddenSize();
         int gates = config.gateRows();
-        for (int k = 0; k < layers.length; k++) {
-            LayerWeights w = layers[k];
-            float[] x = k == 0 ? inputs : next;
-            int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
-            int xStride = k == 0 ? inStride : stride;
-            int off = config.hiddenOffset(k);
-            VectorMath.affine(batch, x, xOff, xStride, w.inputColumns, w.biasIh, gxBuf[k], gates);
-            VectorMath.affine(batch, prev, off, stride, w.hiddenColumns, w.biasHh, ghBuf[k], gates);
-            for (int b = 0; b < batch; b++) {
-                cell.forward(hidden, gxBuf[k][b], ghBuf[k][b], prev, next, off + b * stride);
-            }
+        LayerWeights w = layers[k];
+        float[] x = k == 0 ? inputs : next;
+        int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
+        int xStride = k == 0 ? inStride : stride;
+        int off = config.hiddenOffset(k);
+        VectorMath.affine(from, to, x, xOff, xStride, w.inputColumns, w.biasIh, gxBuf, gates);
+        VectorMath.affine(from, to, prev, off, stride, w.hiddenColumns, w.biasHh, ghBuf, gates);
+        for (int b = from; b < to; b++) {
+            cell.forward(hidden, gxBuf[b], ghBuf[b], prev, next, off + b * stride);
         }
     }
 

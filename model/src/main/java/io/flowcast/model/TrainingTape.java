@@ -28,7 +28,7 @@ public final class TrainingTape {
     private float[] dPrev;         // [B x S]
     private float[][] dgx;         // [B][G*H]
     private float[][] dgh;         // [B][G*H]
-    private final float[] dInput;  // max(input, H): gradient sent back through W_ih or W_hh, one series
+    private float[][] dInput;      // [B][max(input, H)]: gradient sent back through W_ih or W_hh
 
     /** Gradients of the row-shaped weights, per layer; folded into the flat gradient at the end. */
     private final float[][][] dInputColumns;
@@ -51,7 +51,6 @@ public final class TrainingTape {
             dInputColumns[k] = new float[config.layerInputSize(k)][gates];
             dHiddenColumns[k] = new float[config.hiddenSize()][gates];
         }
-        this.dInput = new float[Math.max(config.inputSize(), config.hiddenSize())];
     }
 
     private void shape(int b, int t) {
@@ -68,6 +67,7 @@ public final class TrainingTape {
         dPrev = new float[b * s];
         dgx = new float[b][config.gateRows()];
         dgh = new float[b][config.gateRows()];
+        dInput = new float[b][Math.max(config.inputSize(), config.hiddenSize())];
         batch = b;
         steps = t;
     }
@@ -133,14 +133,10 @@ public final class TrainingTape {
                             dNext, dPrev, dgx[b], dgh[b]);
                     VectorMath.axpy(1f, dgx[b], dBiasIh[k], gates);
                     VectorMath.axpy(1f, dgh[b], dBiasHh[k], gates);
-                    Arrays.fill(dInput, 0, hidden, 0f);
-                    VectorMath.addVecMat(dgh[b], weights.hiddenRows, dInput, hidden);
-                    VectorMath.addInto(dInput, dPrev, off + b * s, hidden);
-                    if (k > 0) {
-                        Arrays.fill(dInput, 0, n, 0f);
-                        VectorMath.addVecMat(dgx[b], weights.inputRows, dInput, n);
-                        VectorMath.addInto(dInput, dNext, config.hiddenOffset(k - 1) + b * s, n);
-                    }
+                }
+                sendBack(dgh, weights.hiddenRows, hidden, dPrev, off);
+                if (k > 0) {
+                    sendBack(dgx, weights.inputRows, n, dNext, config.hiddenOffset(k - 1));
                 }
                 float[] x = k == 0 ? sequences.inputs() : next;
                 int xOff = k == 0 ? t * batch * in : config.hiddenOffset(k - 1);
@@ -153,6 +149,16 @@ public final class TrainingTape {
             dPrev = swap;
         }
         foldLayerGradients(grads);
+    }
+
+    /** {@code dState[b][off..off+n) += dGates[b] . W}, for every series b. */
+    private void sendBack(float[][] dGates, float[][] rows, int n, float[] dState, int off) {
+        int s = config.stateSize();
+        for (int b = 0; b < batch; b++) {
+            Arrays.fill(dInput[b], 0, n, 0f);
+            VectorMath.addVecMat(dGates[b], rows, dInput[b], n);
+            VectorMath.addInto(dInput[b], dState, off + b * s, n);
+        }
     }
 
     private void clearAccumulators(float[] grads) {

@@ -49,18 +49,18 @@ final class VectorMath {
     }
 
     /**
-     * For each series b: {@code out[b][0..cols) = bias + sum_j x_b[j] * rows[j]}, where series b's
-     * input is {@code x[xOff + b * xStride ..]} (n floats) and {@code rows} is W transposed (n rows
-     * of cols floats).
+     * For each series b in [from, to): {@code out[b][0..cols) = bias + sum_j x_b[j] * rows[j]}, where
+     * series b's input is {@code x[xOff + b * xStride ..]} (n floats) and {@code rows} is W
+     * transposed (n rows of cols floats).
      */
-    static void affine(int batch, float[] x, int xOff, int xStride, float[][] rows, float[] bias,
+    static void affine(int from, int to, float[] x, int xOff, int xStride, float[][] rows, float[] bias,
                        float[][] out, int cols) {
         int n = rows.length;
-        for (int b = 0; b < batch; b++) {
+        for (int b = from; b < to; b++) {
             System.arraycopy(bias, 0, out[b], 0, cols);
         }
-        for (int b0 = 0; b0 < batch; b0 += BATCH_BLOCK) {
-            int b1 = Math.min(batch, b0 + BATCH_BLOCK);
+        for (int b0 = from; b0 < to; b0 += BATCH_BLOCK) {
+            int b1 = Math.min(to, b0 + BATCH_BLOCK);
             int j = 0;
             for (; j + 3 < n; j += 4) {
                 float[] r0 = rows[j];

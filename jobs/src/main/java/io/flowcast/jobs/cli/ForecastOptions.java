@@ -37,7 +37,12 @@ final class ForecastOptions {
     boolean resetOnGap = DEFAULTS.resetOnGap();
 
     ForecastSettings settings() {
-        return new ForecastSettings(CellType.fromId(cell), hidden, layers, horizon, 1, seed, season, ring, gapFactor,
-                resetOnGap);
+        return settings(1);
+    }
+
+    /** With {@code features} values per event. */
+    ForecastSettings settings(int features) {
+        return new ForecastSettings(CellType.fromId(cell), hidden, layers, horizon, features, seed, season, ring,
+                gapFactor, resetOnGap);
     }
 }

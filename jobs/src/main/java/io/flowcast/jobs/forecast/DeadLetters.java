@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.records.RejectReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.records.RejectReason;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 import static org.apache.flink.util.Preconditions.checkState;
 
@@ -38,7 +39,7 @@ import org.apache.flink.util.OutputTag;
  *       real time. A gap longer than {@code gapFactor} typical intervals (a moving average of the
  *       series' own gaps, each clipped to that bound so one outage barely moves it) is counted as a
  *       gap and, with {@code resetOnGap}, zeroes the recurrent state first.
- *   <li><b>Wrong width</b> (not {@code features} values): dead letter {@code wrong-width}.
+ *   <li><b>Wrong feature count</b> (not {@code features} values): dead letter {@code feature-count}.
  * </ul>
  *
  * <p><b>Baseline or model.</b> Weights of version 0 are untrained: the net still advances the state on
@@ -139,7 +140,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
 
     private RejectReason check(SeriesState s, Observation obs) {
         if (obs.values == null || obs.values.length != settings.features()) {
-            return RejectReason.WRONG_WIDTH;
+            return RejectReason.FEATURE_COUNT;
         }
         if (obs.timestamp < s.lastEventTime) {
             return RejectReason.LATE;
@@ -154,8 +155,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
                     + "processed for this series (" + s.lastEventTime + " ms)";
             case DUPLICATE -> "a second event at " + obs.rawTimestamp + " (" + obs.timestamp
                     + " ms) for this series; the first one was kept";
-            case WRONG_WIDTH -> "expected " + settings.features() + " values per event, got "
+            case FEATURE_COUNT -> "expected " + settings.features() + " values per event, got "
                     + (obs.values == null ? "none" : obs.values.length);
+            default -> throw new IllegalStateException("the forecaster does not reject for " + reason);
         };
         ctx.output(DEAD_LETTERS, DeadLetters.of(obs, reason, "series " + obs.key + ": " + detail));
     }

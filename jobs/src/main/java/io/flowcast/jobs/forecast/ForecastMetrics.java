@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.records.RejectReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -8,7 +9,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The forecaster's metrics, registered once per subtask. Dead letters are counted per reason as a
- * {@code reason} label ({@code reason=late|duplicate|wrong-width}, metric {@code deadLetters}).
+ * {@code reason} label ({@code reason=late|duplicate|feature-count}, metric {@code deadLetters}).
  */
 final class ForecastMetrics {
 

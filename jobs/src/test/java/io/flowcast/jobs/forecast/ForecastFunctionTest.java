@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.records.RejectReason;
 import static io.flowcast.jobs.forecast.ForecastHarness.MINUTE;
 import static io.flowcast.jobs.forecast.ForecastHarness.T0;
 import static io.flowcast.jobs.forecast.ForecastHarness.obs;
@@ -144,7 +145,7 @@ class ForecastFunctionTest {
         try (ForecastHarness h = new ForecastHarness(settings)) {
             assertThat(h.send(obs("a", T0, 1f, 2f))).isEmpty();
 
-            assertThat(h.deadLetters()).extracting(d -> d.reason).containsExactly("wrong-width");
+            assertThat(h.deadLetters()).extracting(d -> d.reason).containsExactly("feature-count");
             assertThat(h.deadLetters().get(0).detail).isEqualTo("series a: expected 1 values per event, got 2");
             assertThat(h.state("a")).as("a rejected first event creates no state").isNull();
         }
@@ -239,7 +240,7 @@ class ForecastFunctionTest {
             assertThat(m.forecastsOut.getCount()).isEqualTo(3);
             assertThat(m.deadLetters(RejectReason.DUPLICATE)).isEqualTo(1);
             assertThat(m.deadLetters(RejectReason.LATE)).isEqualTo(1);
-            assertThat(m.deadLetters(RejectReason.WRONG_WIDTH)).isZero();
+            assertThat(m.deadLetters(RejectReason.FEATURE_COUNT)).isZero();
             assertThat(m.missingValues.getCount()).isEqualTo(1);
             assertThat(m.keys()).isEqualTo(3);
             assertThat(m.stepLatencyNanos.getCount()).isEqualTo(3);

@@ -1,0 +1,61 @@
+package io.flowcast.jobs.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates flowcast's topics through the AdminClient when they are missing; existing topics are left
+ * as they are, so this is safe against a shared Kafka.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    /**
+     * Ensures the four topics exist. {@code models} is compacted: only the newest model version per
+     * key must survive, however long the job runs.
+     */
+    public static void ensureTopics(String bootstrapServers, TopicNames topics, int partitions, short replication)
+            throws InterruptedException {
+        List<NewTopic> wanted = new ArrayList<>();
+        wanted.add(new NewTopic(topics.observations(), partitions, replication));
+        wanted.add(new NewTopic(topics.forecasts(), partitions, replication));
+        wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
+        wanted.add(new NewTopic(topics.models(), 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                // Another client may have created one in between: that is the state we want.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("could not create topics on " + bootstrapServers, e.getCause());
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list topics on " + bootstrapServers, e.getCause());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.flowcast.jobs.live;
+
+import io.flowcast.jobs.ingest.ObservationParser;
+import io.flowcast.jobs.ingest.ObservationWatermarks;
+import io.flowcast.jobs.ingest.ParseObservations;
+import io.flowcast.jobs.kafka.RawKafkaRecord;
+import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.records.DeadLetter;
+import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.records.Observation;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The live forecasting job graph: raw records -> parse + validate (bad ones to dead letters) ->
+ * event time -> the injected {@link ForecastStage} -> forecasts and dead letters. Source, stage and
+ * sinks are constructor parameters, so the command line wires Kafka and tests can wire whatever
+ * they need around the same graph. Operator uids are fixed so savepoints survive code changes.
+ */
+public final class ForecastJob {
+
+    /**
+     * @param expectedFeatures numbers per observation (1: univariate)
+     * @param maxOutOfOrderness how far event time may go backwards before an event counts as late
+     * @param idleness a source subtask without data for this long stops holding back the watermark
+     *     (zero: never)
+     */
+    public record Settings(int expectedFeatures, Duration maxOutOfOrderness, Duration idleness)
+            implements Serializable {
+
+        public static Settings defaults() {
+            return new Settings(1, Duration.ofMinutes(1), Duration.ofSeconds(10));
+        }
+    }
+
+    private final Source<RawKafkaRecord, ?, ?> source;
+    private final ForecastStage stage;
+    private final Sink<Forecast> forecastSink;
+    private final Sink<DeadLetter> deadLetterSink;
+    private final Settings settings;
+
+    public ForecastJob(Source<RawKafkaRecord, ?, ?> source, ForecastStage stage, Sink<Forecast> forecastSink,
+            Sink<DeadLetter> deadLetterSink, Settings settings) {
+        this.source = source;
+        this.stage = stage;
+        this.forecastSink = forecastSink;
+        this.deadLetterSink = deadLetterSink;
+        this.settings = settings;
+    }
+
+    /** Adds the graph to {@code env}; the caller configures checkpointing and executes. */
+    public void addTo(StreamExecutionEnvironment env) {
+        // No watermarks at the source: timestamps are only known after parsing, which must not fail there.
+        DataStream<RawKafkaRecord> raw = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "observations source")
+                .uid("observations-source");
+        SingleOutputStreamOperator<Observation> parsed = raw
+                .process(new ParseObservations(new ObservationParser(settings.expectedFeatures())))
+                .name("parse + validate")
+                .uid("parse-observations");
+        DataStream<Observation> timed = parsed
+                .assignTimestampsAndWatermarks(
+                        ObservationWatermarks.strategy(settings.maxOutOfOrderness(), settings.idleness()))
+                .name("event time")
+                .uid("event-time");
+
+        ForecastStage.Outputs outputs = stage.apply(timed);
+
+        outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
+        parsed.getSideOutput(ParseObservations.DEAD_LETTERS)
+                .union(outputs.deadLetters())
+                .sinkTo(deadLetterSink)
+                .name("dead-letters sink")
+                .uid("dead-letters-sink");
+    }
+}

@@ -1,0 +1,268 @@
+package io.flowcast.jobs.live;
+
+import io.flowcast.jobs.feed.DataFolder;
+import io.flowcast.jobs.feed.Feeder;
+import io.flowcast.jobs.feed.WideCsvSeries;
+import io.flowcast.jobs.kafka.EmbeddedKafka;
+import io.flowcast.jobs.kafka.KafkaConnectors;
+import io.flowcast.jobs.kafka.KafkaSettings;
+import io.flowcast.jobs.kafka.TopicSetup;
+import io.flowcast.jobs.pipeline.ForecastStage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live demo behind {@code run}: Kafka (in-process unless given), a local Flink cluster with its
+ * web UI running {@link ForecastJob}, the feeder replaying a data set, and a summary of the committed
+ * output every few seconds, until Ctrl-C or until {@code --limit} events are fed and their outputs seen.
+ * Everything started here is stopped here, in reverse order.
+ */
+public final class LiveRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveRun.class);
+    private static final int DEFAULT_WEB_UI_PORT = 8081;
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final RunOptions o;
+    private final ForecastStage stage;
+    private final PrintWriter out;
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private volatile boolean stopRequested;
+
+    public LiveRun(RunOptions options, ForecastStage stage, PrintWriter out) {
+        this.o = options;
+        this.stage = stage;
+        this.out = out;
+    }
+
+    /** Runs until done; returns the process exit code. */
+    public int run() throws Exception {
+        if (o.transactionTimeout().compareTo(o.checkpointInterval()) <= 0) {
+            throw new IllegalArgumentException("--transaction-timeout (" + o.transactionTimeout()
+                    + ") must exceed --checkpoint-interval (" + o.checkpointInterval()
+                    + "): transactions stay open from one checkpoint to the next");
+        }
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            awaitQuietly(cleanedUp, 60);
+        }, "flowcast-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return runAndWatch();
+        } finally {
+            closeAll();
+            cleanedUp.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and now returns.
+            }
+        }
+    }
+
+    private int runAndWatch() throws Exception {
+        long started = System.nanoTime();
+        // Open the data first: a missing data folder should fail before anything is started.
+        WideCsvSeries series = null;
+        Path dataFile = null;
+        if (o.feed()) {
+            dataFile = DataFolder.locate(o.data()).resolve(o.dataset());
+            if (!Files.isRegularFile(dataFile)) {
+                throw new IllegalArgumentException("data set not found: " + dataFile);
+            }
+            series = new WideCsvSeries(dataFile, o.zone());
+            toClose.push(series);
+        }
+
+        String bootstrap = o.bootstrapServers();
+        out.println("flowcast run");
+        if (bootstrap == null) {
+            EmbeddedKafka kafka = EmbeddedKafka.start();
+            toClose.push(kafka);
+            bootstrap = kafka.bootstrapServers();
+            out.printf(Locale.ROOT, "  Kafka         %s (in-process KRaft broker, stopped on exit)%n", bootstrap);
+        } else {
+            out.printf(Locale.ROOT, "  Kafka         %s%n", bootstrap);
+        }
+        TopicSetup.ensureTopics(bootstrap, o.topics(), o.partitions(), (short) 1);
+        out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed)%n", o.topics().observations(), o.topics().forecasts(),
+                o.topics().deadLetters());
+
+        LiveSummary summary = new LiveSummary(bootstrap, o.topics());
+        toClose.push(summary);
+
+        JobClient job = startJob(bootstrap);
+        Feeder feeder = null;
+        if (series != null) {
+            feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
+            toClose.push(feeder);
+            out.printf(Locale.ROOT, "  feeding       %s: %d series, %s, %s%n", dataFile, series.keys().size(),
+                    o.speed() > 0 ? String.format(Locale.ROOT, "%.0f events/s", o.speed()) : "unthrottled",
+                    o.limit() > 0 ? "limit " + o.limit() + " events" : "no limit");
+            if (series.firstTimestamp() != null) {
+                out.printf(Locale.ROOT, "                naive timestamps read as %s time (UTC%s at the first row)%n", o.zone(),
+                        o.zone().getRules().getOffset(series.firstTimestamp()));
+            }
+        }
+        out.println();
+        out.flush();
+        return watch(summary, job, feeder, started);
+    }
+
+    private JobClient startJob(String bootstrap) throws Exception {
+        long started = System.nanoTime();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, o.webUiPort() > 0 ? o.webUiPort() : webUiPort());
+        conf.addAll(Configuration.fromMap(o.flinkConf()));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        env.setParallelism(o.parallelism());
+        env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
+                o.transactionTimeout());
+        new ForecastJob(
+                // Resume from the group's committed offsets; a new group starts at the beginning.
+                KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
+                stage,
+                KafkaConnectors.forecastSink(kafka),
+                KafkaConnectors.deadLetterSink(kafka),
+                o.jobSettings())
+                .addTo(env);
+        JobClient job = env.executeAsync("flowcast live forecasts");
+        toClose.push(() -> stopJob(job));
+        LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
+        out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
+        out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
+                job.getJobID(), o.parallelism(), TimeUtils.formatWithHighestUnit(o.checkpointInterval()));
+        return job;
+    }
+
+    private int watch(LiveSummary summary, JobClient job, Feeder feeder, long started) throws Exception {
+        long interval = o.summaryInterval().toNanos();
+        long nextPrint = System.nanoTime() + interval;
+        // With --limit, give up when nothing new arrives for this long after feeding ended.
+        long stallLimit = Math.max(Duration.ofSeconds(60).toNanos(), 10 * o.checkpointInterval().toNanos());
+        long lastOutputs = 0;
+        long lastProgress = System.nanoTime();
+        while (!stopRequested) {
+            summary.poll(POLL);
+            long now = System.nanoTime();
+            long outputs = summary.forecasts() + summary.deadLetters();
+            if (outputs != lastOutputs) {
+                lastOutputs = outputs;
+                lastProgress = now;
+            }
+            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            long fed = feeder == null ? -1 : feeder.fed();
+            Duration elapsed = Duration.ofNanos(now - started);
+            if (status.isGloballyTerminalState()) {
+                out.print(summary.render(elapsed, fed, status.toString()));
+                out.println("the job stopped on its own (" + status + "): " + failureOf(job));
+                return 1;
+            }
+            if (feeder != null && feeder.failure() != null) {
+                out.print(summary.render(elapsed, fed, status.toString()));
+                out.println("feeding failed: " + feeder.failure());
+                return 1;
+            }
+            boolean inputDone = feeder == null ? outputs >= o.limit() : feeder.done();
+            boolean finished = o.limit() > 0 && inputDone && outputs >= Math.max(fed, 0);
+            if (now >= nextPrint || finished) {
+                out.print(summary.render(elapsed, fed, status.toString()));
+                out.flush();
+                nextPrint += interval;
+            }
+            if (finished) {
+                out.printf(Locale.ROOT, "done: %s%,d forecasts and %,d dead letters committed in %d s%n",
+                        feeder == null ? "" : String.format(Locale.ROOT, "%,d events fed, ", fed),
+                        summary.forecasts(), summary.deadLetters(), elapsed.toSeconds());
+                return 0;
+            }
+            if (o.limit() > 0 && inputDone && now - lastProgress > stallLimit) {
+                out.printf(Locale.ROOT, "no new output for %d s after feeding ended: %,d of %,d events accounted for%n",
+                        Duration.ofNanos(now - lastProgress).toSeconds(), outputs, fed);
+                return 1;
+            }
+        }
+        out.println("stopping: shutdown requested (Ctrl-C)");
+        return 0;
+    }
+
+    private static String failureOf(JobClient job) {
+        try {
+            job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+            return "no error reported";
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause.toString();
+        }
+    }
+
+    private static void stopJob(JobClient job) throws Exception {
+        if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        try {
+            job.getJobExecutionResult().get(30, TimeUnit.SECONDS);
+        } catch (Exception expectedAfterCancel) {
+            // A cancelled job completes its result exceptionally; what matters is that it ended.
+        }
+    }
+
+    private void closeAll() {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("while shutting down {}", c, e);
+            }
+        }
+    }
+
+    /** 8081 like a Flink cluster when it is free, so the usual URL works; else any free port. */
+    private static int webUiPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(DEFAULT_WEB_UI_PORT, 1, InetAddress.getLoopbackAddress())) {
+            return DEFAULT_WEB_UI_PORT;
+        } catch (IOException taken) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

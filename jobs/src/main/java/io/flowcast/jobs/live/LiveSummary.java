@@ -1,0 +1,138 @@
+package io.flowcast.jobs.live;
+
+import io.flowcast.jobs.json.DeadLetterJson;
+import io.flowcast.jobs.json.ForecastJson;
+import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.records.DeadLetter;
+import io.flowcast.jobs.records.Forecast;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Watches the job's output the way a downstream consumer would: a {@code read_committed} consumer
+ * on {@code forecasts} and {@code dead-letters}, starting at their current end so only this run's
+ * output counts. Keeps counts, dead letters by reason, and the newest forecast per series.
+ * Not thread-safe: one thread polls and renders.
+ */
+public final class LiveSummary implements AutoCloseable {
+
+    private static final int KEYS_SHOWN = 12;
+    private static final int HORIZONS_SHOWN = 6;
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicNames topics;
+    private long forecasts;
+    private long unreadable;
+    private final Map<String, Long> deadLettersByReason = new TreeMap<>();
+    private final Map<String, Forecast> latestByKey = new TreeMap<>();
+
+    public LiveSummary(String bootstrapServers, TopicNames topics) {
+        this.topics = topics;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowcast-summary");
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(topics.forecasts(), topics.deadLetters())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // seekToEnd is lazy: resolve the positions now, before the job writes anything.
+        partitions.forEach(consumer::position);
+    }
+
+    /** Reads whatever committed output arrived, waiting at most {@code timeout}. */
+    public void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            try {
+                if (r.topic().equals(topics.forecasts())) {
+                    Forecast f = ForecastJson.read(r.value());
+                    forecasts++;
+                    latestByKey.merge(f.key, f, (old, neu) -> neu.eventTime >= old.eventTime ? neu : old);
+                } else {
+                    DeadLetter d = DeadLetterJson.read(r.value());
+                    deadLettersByReason.merge(d.reason, 1L, Long::sum);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Someone else's record on our topic: count it, do not stop watching.
+                unreadable++;
+            }
+        }
+    }
+
+    public long forecasts() {
+        return forecasts;
+    }
+
+    public long deadLetters() {
+        return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The summary block printed every few seconds; {@code fed} below 0 when nothing is being fed. */
+    public String render(Duration elapsed, long fed, String jobStatus) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "[%4ds] job %s | ", elapsed.toSeconds(), jobStatus));
+        if (fed >= 0) {
+            sb.append(String.format(Locale.ROOT, "fed %,d | ", fed));
+        }
+        sb.append(String.format(Locale.ROOT, "forecasts %,d | dead letters %,d%s", forecasts, deadLetters(), reasons()));
+        if (fed >= 0) {
+            sb.append(String.format(Locale.ROOT, " | awaiting commit %,d", Math.max(0, fed - forecasts - deadLetters())));
+        }
+        sb.append(System.lineSeparator());
+        if (unreadable > 0) {
+            sb.append(String.format(Locale.ROOT, "        %,d records on the output topics were not flowcast JSON%n", unreadable));
+        }
+        int shown = 0;
+        for (Forecast f : latestByKey.values()) {
+            if (shown++ == KEYS_SHOWN) {
+                sb.append(String.format(Locale.ROOT, "        ... and %d more series%n", latestByKey.size() - KEYS_SHOWN));
+                break;
+            }
+            sb.append(String.format(Locale.ROOT, "        %-16s %s  v%-3d %s%n", f.key, Instant.ofEpochMilli(f.eventTime),
+                    f.modelVersion, horizons(f.values)));
+        }
+        return sb.toString();
+    }
+
+    private String reasons() {
+        if (deadLettersByReason.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(" (");
+        deadLettersByReason.forEach((reason, n) -> sb.append(sb.length() > 2 ? ", " : "").append(reason).append(' ').append(n));
+        return sb.append(')').toString();
+    }
+
+    private static String horizons(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int h = 0; h < Math.min(values.length, HORIZONS_SHOWN); h++) {
+            sb.append(String.format(Locale.ROOT, "h%d=%s ", h + 1, Float.isNaN(values[h]) ? "-" : String.format(Locale.ROOT, "%.1f", values[h])));
+        }
+        if (values.length > HORIZONS_SHOWN) {
+            sb.append("... h").append(values.length).append('=')
+                    .append(String.format(Locale.ROOT, "%.1f", values[values.length - 1]));
+        }
+        return sb.toString().trim();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,61 @@
+package io.flowcast.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The {@code run} command as a user runs it, in this JVM: real broker, local Flink, feeder, summary. */
+class RunCommandTest {
+
+    private static final String DATA = Path.of(System.getProperty("flowcast.shared", "../../shared"), "data").toString();
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @Timeout(90)
+    void withALimitItFeedsTheBeijingStationsAndExitsZeroOnceAllForecastsAreCommitted() {
+        Result r = run("run", "--limit", "600", "--speed", "0", "--checkpoint-interval", "1s",
+                "--summary-interval", "2s", "--data", DATA, "-D", "pipeline.generic-types=false");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("(in-process KRaft broker")
+                .containsPattern("Flink web UI  http://127\\.0\\.0\\.1:\\d+/")
+                .contains("12 series")
+                .contains("Asia/Shanghai time (UTC+08:00 at the first row)")
+                .contains("done: 600 events fed, 600 forecasts and 0 dead letters committed");
+        for (String station : new String[] {"Aotizhongxin", "Dongsi", "Wanshouxigong"}) {
+            assertThat(r.out()).containsPattern(station + " +2013-03-0\\dT\\d\\d:00:00Z  v0 +h1=");
+        }
+    }
+
+    @Test
+    void aMissingDataFolderIsAClearErrorBeforeAnythingStarts() {
+        Result r = run("run", "--data", "/no/such/folder");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--data /no/such/folder: no such folder");
+        assertThat(r.out()).doesNotContain("Kafka");
+    }
+
+    @Test
+    void aTransactionTimeoutBelowTheCheckpointIntervalIsRefused() {
+        Result r = run("run", "--checkpoint-interval", "2min", "--transaction-timeout", "1min", "--data", DATA);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--transaction-timeout");
+    }
+}
