@@ -15,6 +15,9 @@ final class ForecastMetrics {
 
     /** Latencies kept for the histogram's percentiles: a sliding window, cheap to update. */
     private static final int LATENCY_WINDOW = 4096;
+    /** The reasons the forecaster rejects for (the others belong to parsing). */
+    private static final RejectReason[] OWN_REASONS = {RejectReason.LATE, RejectReason.DUPLICATE,
+        RejectReason.FEATURE_COUNT};
 
     final Counter eventsIn;
     final Counter forecastsOut;
@@ -36,9 +39,8 @@ final class ForecastMetrics {
         stateResets = group.counter("stateResets");
         stepLatencyNanos = group.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         group.gauge("keys", (Gauge<Long>) () -> keys);
-        RejectReason[] reasons = RejectReason.values();
-        deadLetters = new Counter[reasons.length];
-        for (RejectReason r : reasons) {
+        deadLetters = new Counter[RejectReason.values().length];
+        for (RejectReason r : OWN_REASONS) {
             deadLetters[r.ordinal()] = group.addGroup("reason", r.code()).counter("deadLetters");
         }
     }
