@@ -11,7 +11,9 @@ import io.flowcast.jobs.records.Observation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -28,8 +30,9 @@ import org.apache.flink.util.CloseableIterator;
 /**
  * The backtest: the live forecasting stage ({@link ForecastPipeline}) over CSV files, as a bounded
  * Flink job. Files are read whole by {@link ReadSeriesFiles} (each series in file order), and every
- * forecast and dead letter comes back to the client through one collect sink. Deterministic: forecasts
- * of a series depend only on that series' events, and the client orders output by key then event.
+ * forecast and dead letter comes back to the client through one collect sink, compactly (see
+ * {@link BacktestRecord}). Deterministic: forecasts of a series depend only on that series' events,
+ * and the client orders output by key then event.
  */
 public final class BacktestJob {
 
@@ -52,19 +55,29 @@ public final class BacktestJob {
                 WatermarkStrategy.<Observation>noWatermarks().withTimestampAssigner((o, ignored) -> o.timestamp));
         ForecastStage.Outputs outputs = new ForecastPipeline(settings, new SeededWeights(settings.seed())).apply(timed);
 
+        List<String> series = new ArrayList<>();
+        for (SeriesFile file : files) {
+            series.addAll(SeriesCsvReader.keys(file));
+        }
+        Map<String, Integer> seriesIndex = new HashMap<>();
+        for (int i = 0; i < series.size(); i++) {
+            seriesIndex.put(series.get(i), i);
+        }
         TypeInformation<BacktestRecord> recordType = TypeInformation.of(BacktestRecord.class);
-        DataStream<BacktestRecord> results = outputs.forecasts().map(BacktestRecord::of, recordType).union(
-                outputs.deadLetters().map(BacktestRecord::of, recordType),
-                observations.getSideOutput(ReadSeriesFiles.UNREADABLE).map(BacktestRecord::of, recordType));
+        DataStream<BacktestRecord> results = outputs.forecasts()
+                .map(new BacktestRecord.FromForecast(seriesIndex), recordType).union(
+                        outputs.deadLetters().map(BacktestRecord::of, recordType),
+                        observations.getSideOutput(ReadSeriesFiles.UNREADABLE).map(BacktestRecord::of, recordType));
 
-        SortedMap<String, List<Forecast>> forecasts = new TreeMap<>();
+        List<List<BacktestRecord>> bySeries = new ArrayList<>();
+        series.forEach(k -> bySeries.add(new ArrayList<>()));
         List<DeadLetter> deadLetters = new ArrayList<>();
         try (CloseableIterator<BacktestRecord> it = results.collectAsync()) {
             JobClient job = env.executeAsync("flowcast backtest " + input);
             while (it.hasNext()) {
                 BacktestRecord r = it.next();
-                if (r.forecast != null) {
-                    forecasts.computeIfAbsent(r.forecast.key, k -> new ArrayList<>()).add(r.forecast);
+                if (r.series >= 0) {
+                    bySeries.get(r.series).add(r);
                 } else {
                     deadLetters.add(r.deadLetter);
                 }
@@ -73,11 +86,41 @@ public final class BacktestJob {
         }
         deadLetters.sort(Comparator.comparing((DeadLetter d) -> d.reason).thenComparing(d -> d.topic)
                 .thenComparingLong(d -> d.offset).thenComparing(d -> d.rawBase64));
-        return new BacktestRun(files, forecasts, deadLetters, (System.nanoTime() - started) / 1e9);
+        Map<String, SeriesTruth.Series> truth = SeriesTruth.read(files);
+        SortedMap<String, List<Forecast>> forecasts = new TreeMap<>();
+        for (int i = 0; i < series.size(); i++) {
+            if (!bySeries.get(i).isEmpty()) {
+                forecasts.put(series.get(i), withInputTimestamps(series.get(i), bySeries.get(i), truth.get(series.get(i))));
+            }
+        }
+        return new BacktestRun(files, forecasts, deadLetters, truth, (System.nanoTime() - started) / 1e9);
     }
 
-    /** Scores a run against its own input files. */
-    public static BacktestScores score(BacktestRun run, int horizons, int skip) throws Exception {
-        return BacktestScores.compute(SeriesTruth.read(run.files()), run.forecasts(), horizons, skip);
+    /**
+     * A series' forecasts with their key and raw timestamps back; they must be exactly the series'
+     * accepted events, in order, or the run fails: a lost or reordered record is a bug, never a
+     * quietly different score.
+     */
+    private static List<Forecast> withInputTimestamps(String key, List<BacktestRecord> records,
+                                                      SeriesTruth.Series series) {
+        if (series == null || series.times().length != records.size()) {
+            throw new IllegalStateException("series " + key + ": " + records.size() + " forecasts but "
+                    + (series == null ? 0 : series.times().length) + " accepted events in the input");
+        }
+        List<Forecast> forecasts = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            BacktestRecord r = records.get(i);
+            if (r.eventTime != series.times()[i]) {
+                throw new IllegalStateException("series " + key + ": forecast " + i + " is for " + r.eventTime
+                        + " but event " + i + " is at " + series.times()[i]);
+            }
+            forecasts.add(r.toForecast(key, series.raw()[i]));
+        }
+        return forecasts;
+    }
+
+    /** Scores a run against its input (the first {@code skip} events of each series left out). */
+    public static BacktestScores score(BacktestRun run, int horizons, int skip) {
+        return BacktestScores.compute(run.truth(), run.forecasts(), horizons, skip);
     }
 }

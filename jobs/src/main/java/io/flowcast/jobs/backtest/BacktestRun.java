@@ -1,5 +1,6 @@
 package io.flowcast.jobs.backtest;
 
+import io.flowcast.jobs.forecast.ForecastFunction;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import java.util.List;
@@ -9,10 +10,11 @@ import java.util.TreeMap;
 
 /**
  * What a backtest run produced: every forecast, per key in event order (keys sorted, so output does
- * not depend on parallelism), and every dead letter (the forecaster's and unreadable rows).
+ * not depend on parallelism), every dead letter (the forecaster's and unreadable rows), and the input
+ * series the forecasts were checked against.
  */
 public record BacktestRun(List<SeriesFile> files, SortedMap<String, List<Forecast>> forecasts,
-                          List<DeadLetter> deadLetters, double seconds) {
+                          List<DeadLetter> deadLetters, Map<String, SeriesTruth.Series> truth, double seconds) {
 
     public long forecastCount() {
         return forecasts.values().stream().mapToLong(List::size).sum();
@@ -31,12 +33,8 @@ public record BacktestRun(List<SeriesFile> files, SortedMap<String, List<Forecas
         return byReason;
     }
 
-    public Map<String, List<Forecast>> forecastsByKey() {
-        return forecasts;
-    }
-
-    /** Rows the reader could not turn into observations carry the file as their topic. */
+    /** Rows the reader could not turn into observations name their file as topic; the forecaster's name it. */
     static boolean isUnreadableRow(DeadLetter d) {
-        return d.reason.startsWith("bad-");
+        return !ForecastFunction.DEAD_LETTER_TOPIC.equals(d.topic);
     }
 }

@@ -45,7 +45,6 @@ public final class BacktestScores {
         long[] missing = new long[1];
         forecasts.forEach((key, list) -> {
             SeriesTruth.Series series = truth.get(key);
-            checkAligned(key, series, list);
             for (float v : series.values()) {
                 missing[0] += Float.isNaN(v) ? 1 : 0;
             }
@@ -70,20 +69,6 @@ public final class BacktestScores {
                     wapeKeys[h] == 0 ? Double.NaN : wapeSum[h] / wapeKeys[h]));
         }
         return new BacktestScores(perKey, perHorizon, missing[0]);
-    }
-
-    /** The forecasts of a key must be exactly its accepted events, in order; anything else is a bug. */
-    private static void checkAligned(String key, SeriesTruth.Series series, List<Forecast> list) {
-        if (series == null || series.times().length != list.size()) {
-            throw new IllegalStateException("series " + key + ": " + list.size() + " forecasts but "
-                    + (series == null ? 0 : series.times().length) + " accepted events in the input");
-        }
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i).eventTime != series.times()[i]) {
-                throw new IllegalStateException("series " + key + ": forecast " + i + " is for " + list.get(i).eventTime
-                        + " but event " + i + " is at " + series.times()[i]);
-            }
-        }
     }
 
     private static Score score(String key, int h, float[] truth, List<Forecast> list, int skip, double std) {

@@ -2,6 +2,7 @@ package io.flowcast.jobs.backtest;
 
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.records.RejectReason;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,9 +29,10 @@ import java.util.Locale;
  * local times ({@code yyyy-MM-dd HH:mm[:ss[.SSS]]}, or ISO with {@code T}) read as if UTC, so the
  * calendar features see the wall clock; the text is kept as the observation's raw timestamp.
  *
- * <p>A row it cannot use becomes a dead letter, never an exception: {@code bad-row} (wrong number of
- * columns), {@code bad-timestamp}, or {@code bad-value} (one cell, the row's other series still read);
- * with the line as raw value, the file as topic and the line number as offset.
+ * <p>A row it cannot use becomes a dead letter, never an exception, with the reasons of
+ * {@link RejectReason}: {@code feature-count} (not the header's number of columns), {@code bad-time},
+ * or {@code bad-value} (one cell; the row's other series are still read); with the line as raw value,
+ * the file as topic and the line number as offset.
  */
 public final class SeriesCsvReader {
 
@@ -44,28 +47,50 @@ public final class SeriesCsvReader {
     }
 
     public static void read(SeriesFile file, Output out) throws IOException {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(Path.of(file.path)), StandardCharsets.UTF_8), 1 << 16)) {
-            String header = in.readLine();
+        try (BufferedReader in = open(file)) {
+            Header header = Header.read(in, file.key);
             if (header == null) {
                 return;
             }
-            String[] columns = header.replace("\uFEFF", "").split(",", -1);
-            long lineNumber = 1;
+            long lineNumber = header.lines();
+            for (String line = header.firstRow(); line != null; line = in.readLine()) {
+                lineNumber++;
+                if (!line.isBlank()) {
+                    readRow(file, line, lineNumber, header.width(), header.keys(), out);
+                }
+            }
+        }
+    }
+
+    /** The series a file holds, in column order, from its header alone. */
+    public static List<String> keys(SeriesFile file) throws IOException {
+        try (BufferedReader in = open(file)) {
+            Header header = Header.read(in, file.key);
+            return header == null ? List.of() : List.of(header.keys());
+        }
+    }
+
+    private static BufferedReader open(SeriesFile file) throws IOException {
+        return new BufferedReader(
+                new InputStreamReader(Files.newInputStream(Path.of(file.path)), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** The header: column count, series keys, lines it took, and the first data line (already read). */
+    private record Header(int width, String[] keys, long lines, String firstRow) {
+
+        static Header read(BufferedReader in, String fileKey) throws IOException {
+            String first = in.readLine();
+            if (first == null) {
+                return null;
+            }
+            String[] columns = first.replace("\uFEFF", "").split(",", -1);
             String line = in.readLine();
             boolean nupic = line != null && line.toLowerCase(Locale.ROOT).startsWith("datetime");
             if (nupic) {
                 in.readLine();
                 line = in.readLine();
-                lineNumber = 3;
             }
-            String[] keys = keys(file.key, columns, nupic);
-            for (; line != null; line = in.readLine()) {
-                lineNumber++;
-                if (!line.isBlank()) {
-                    readRow(file, line, lineNumber, columns.length, keys, out);
-                }
-            }
+            return new Header(columns.length, SeriesCsvReader.keys(fileKey, columns, nupic), nupic ? 3 : 1, line);
         }
     }
 
@@ -83,7 +108,7 @@ public final class SeriesCsvReader {
     private static void readRow(SeriesFile file, String line, long lineNumber, int width, String[] keys, Output out) {
         String[] cells = line.split(",", -1);
         if (cells.length != width) {
-            out.unreadable(deadLetter(file, line, lineNumber, "bad-row",
+            out.unreadable(deadLetter(file, line, lineNumber, RejectReason.FEATURE_COUNT,
                     "expected " + width + " columns, got " + cells.length));
             return;
         }
@@ -92,7 +117,7 @@ public final class SeriesCsvReader {
         try {
             time = parseTimestamp(raw);
         } catch (DateTimeException | NumberFormatException e) {
-            out.unreadable(deadLetter(file, line, lineNumber, "bad-timestamp", "cannot read '" + raw + "' as a time"));
+            out.unreadable(deadLetter(file, line, lineNumber, RejectReason.BAD_TIME, "cannot read '" + raw + "' as a time"));
             return;
         }
         for (int k = 0; k < keys.length; k++) {
@@ -101,7 +126,7 @@ public final class SeriesCsvReader {
             try {
                 value = parseValue(cell);
             } catch (NumberFormatException e) {
-                out.unreadable(deadLetter(file, line, lineNumber, "bad-value",
+                out.unreadable(deadLetter(file, line, lineNumber, RejectReason.BAD_VALUE,
                         "series " + keys[k] + ": cannot read '" + cell + "' as a number"));
                 continue;
             }
@@ -141,8 +166,9 @@ public final class SeriesCsvReader {
         return v;
     }
 
-    private static DeadLetter deadLetter(SeriesFile file, String line, long lineNumber, String reason, String detail) {
+    private static DeadLetter deadLetter(SeriesFile file, String line, long lineNumber, RejectReason reason,
+                                         String detail) {
         String raw = Base64.getEncoder().encodeToString(line.getBytes(StandardCharsets.UTF_8));
-        return new DeadLetter(raw, file.path, -1, lineNumber, reason, detail);
+        return new DeadLetter(raw, file.path, -1, lineNumber, reason.code(), detail);
     }
 }

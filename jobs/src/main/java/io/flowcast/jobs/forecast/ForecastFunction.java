@@ -61,6 +61,9 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("forecast-dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /** The {@code topic} of the forecaster's dead letters: the stage that rejected them. */
+    public static final String DEAD_LETTER_TOPIC = DeadLetters.STAGE;
+
     /** Name of the keyed state; part of savepoint compatibility, so never rename it. */
     static final String STATE_NAME = "series";
 

@@ -112,7 +112,7 @@ class SeriesCsvReaderTest {
                 "odd/a@2020-01-01 03:00:00.500=NaN", "odd/b@2020-01-01 03:00:00.500=4.0");
         assertThat(observations.get(4).timestamp - observations.get(0).timestamp).isEqualTo(3 * 3_600_000L + 500);
         assertThat(unreadable).extracting(d -> d.reason + "@" + d.offset)
-                .containsExactly("bad-row@4", "bad-timestamp@5", "bad-value@6");
+                .containsExactly("feature-count@4", "bad-time@5", "bad-value@6");
         assertThat(unreadable.get(0).topic).isEqualTo(file.toString());
         assertThat(new String(Base64.getDecoder().decode(unreadable.get(1).rawBase64), StandardCharsets.UTF_8))
                 .isEqualTo("yesterday,1,2");
