@@ -2,6 +2,7 @@ package io.flowcast.jobs.cli;
 
 import io.flowcast.jobs.bench.JobBenchmark;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,12 +20,17 @@ final class BenchJobCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Flink parallelism (default: available processors).")
     int parallelism = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--managed-memory", defaultValue = "1g",
+            description = "Managed memory of the local task manager, RocksDB's cache and write buffers (default ${DEFAULT-VALUE}).")
+    String managedMemory;
+
     @Mixin
     ForecastOptions forecast;
 
     @Override
     public Integer call() throws Exception {
-        new JobBenchmark(System.out, forecast.settings(), keys, events, parallelism).runAll();
+        new JobBenchmark(System.out, forecast.settings(), keys, events, parallelism, MemorySize.parse(managedMemory))
+                .runAll();
         return 0;
     }
 }

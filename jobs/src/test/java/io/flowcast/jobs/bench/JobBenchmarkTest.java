@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class JobBenchmarkTest {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private final ForecastSettings settings = ForecastSettings.defaults().withHiddenSize(8);
-    private final JobBenchmark bench = new JobBenchmark(System.out, settings, 1_001, 30_000, 2);
+    private final JobBenchmark bench = new JobBenchmark(System.out, settings, 1_001, 30_000, 2, MemorySize.ofMebiBytes(128));
 
     @Test
     void everyEventReachesTheEndOfBothGraphsOnBothBackends() throws Exception {
@@ -38,7 +39,8 @@ class JobBenchmarkTest {
     @Test
     void printsTheFiguresInTheAgreedOrder() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new JobBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8), settings, 100, 2_000, 2).runAll();
+        new JobBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8), settings, 100, 2_000, 2,
+                MemorySize.ofMebiBytes(128)).runAll();
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         String[] expected = {"bench job: .*", "state per key, serialized, .* bytes for LSTM H=64",
