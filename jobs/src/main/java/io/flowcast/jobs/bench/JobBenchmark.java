@@ -61,8 +61,8 @@ public final class JobBenchmark {
     }
 
     public void runAll() throws Exception {
-        out.printf(Locale.ROOT, "bench job: %d events over %d keys, parallelism %d, managed memory %s, %s%n", events,
-                keys, parallelism, managedMemory.toHumanReadableString(), settings);
+        out.printf(Locale.ROOT, "bench job: %d events over %d keys, parallelism %d, managed memory %d MB, %s%n", events,
+                keys, parallelism, managedMemory.getMebiBytes(), settings);
         ForecastSettings h64 = settings.withCell(CellType.LSTM).withHiddenSize(64);
         out.printf(Locale.ROOT, "state per key, serialized, ring full: %d bytes (%s H=%d, %d layer(s), ring %d); "
                         + "%d bytes for LSTM H=64%n", fullStateBytes(settings), settings.cell().id(),

@@ -75,6 +75,8 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
 
     private transient ValueState<SeriesState> series;
     private transient ModelWeights model;
+    /** Floats of recurrent state per series, from the net's shape (kept: the shape is checked per event). */
+    private transient int stateSize;
     private transient Baseline baseline;
     private transient CalendarFeatures calendar;
     /** The values fed to the net for the current event: observed, or imputed where missing. */
@@ -95,6 +97,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
         model = checkNotNull(weightSource.load(config), "weight source %s returned no weights", weightSource);
         checkState(model.net().config().equals(config), "weights are for %s, the settings need %s",
                 model.net().config(), config);
+        stateSize = config.stateSize();
         baseline = new Baseline(settings.seasonLength());
         calendar = new CalendarFeatures();
         fed = new float[settings.features()];
@@ -119,7 +122,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
         }
         if (newSeries) {
             metrics.keyStarted();
-        } else if (!s.fits(settings)) {
+        } else if (!s.fits(stateSize, fed.length, settings.ringCapacity())) {
             s = startSeries(s.lastEventTime);
             metrics.stateResets.inc();
         } else if (s.modelVersion != model.version()) {

@@ -53,10 +53,9 @@ public final class SeriesState {
         return new SeriesState(settings.netConfig().stateSize(), settings.features(), settings.ringCapacity());
     }
 
-    /** Whether this state has the shape {@code settings} asks for (it may come from a savepoint of other settings). */
-    boolean fits(ForecastSettings settings) {
-        return recurrent.length == settings.netConfig().stateSize() && features() == settings.features()
-                && ringCapacity() == settings.ringCapacity();
+    /** Whether this state has the given shape (it may come from a savepoint taken with other settings). */
+    boolean fits(int stateSize, int features, int ringCapacity) {
+        return recurrent.length == stateSize && features() == features && ringCapacity() == ringCapacity;
     }
 
     public int features() {
