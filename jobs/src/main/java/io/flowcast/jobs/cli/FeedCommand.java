@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code feed}: {@code run}'s feeder on its own, replaying a data set into a Kafka that is already there. */
 @Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Replays a data set (by default the Beijing PM2.5 stations) into `observations` of an existing Kafka as",
-            "JSON, row by row in event-time order, exactly as `run` feeds it; exits once every event is acknowledged."})
+            "Replays a data set into `observations` of an existing Kafka, as `run` feeds it.",
+            "By default the Beijing PM2.5 stations, as JSON, row by row in event-time order; exits once every event",
+            "is acknowledged."})
 final class FeedCommand implements Callable<Integer> {
 
     private static final Duration PROGRESS = Duration.ofSeconds(10);

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Starts a real single-node Kafka broker (KRaft) in this process on 127.0.0.1, creates flowcast's topics,",
-            "prints the bootstrap address and runs until Ctrl-C, which stops it and deletes its data."})
+            "Starts only a Kafka broker (in-process KRaft) with flowcast's topics, until Ctrl-C.",
+            "One node on 127.0.0.1 that is broker and controller; prints its bootstrap address; Ctrl-C stops it and",
+            "deletes its data."})
 final class KafkaCommand implements Callable<Integer> {
 
     @Spec

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Prints the committed records of `forecasts` and `dead-letters` (isolation.level=read_committed), from the",
-            "beginning of the topics, one JSON value per line; a count goes to stderr at the end."})
+            "Prints the committed forecasts and dead letters, as a read_committed consumer sees them.",
+            "From the beginning of `forecasts` and `dead-letters`, one JSON value per line; a count goes to stderr at",
+            "the end."})
 final class TailCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofMillis(200);
