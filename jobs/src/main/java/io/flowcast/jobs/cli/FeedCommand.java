@@ -36,6 +36,10 @@ final class FeedCommand implements Callable<Integer> {
             description = "Stop after N events; 0 = the whole data set (default: ${DEFAULT-VALUE}).")
     long limit;
 
+    @Option(names = "--skip", defaultValue = "0", paramLabel = "N",
+            description = "Start after the first N events, e.g. to continue an earlier feed (default: ${DEFAULT-VALUE}).")
+    long skip;
+
     @Option(names = "--topic-observations", defaultValue = "observations",
             description = "The topic to write; it must exist (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -57,10 +61,14 @@ final class FeedCommand implements Callable<Integer> {
         }
         try (WideCsvSeries series = new WideCsvSeries(file, dataSet.zone);
                 Feeder feeder = new Feeder(bootstrapServers, topic, series, dataSet.speed, limit)) {
-            out.printf(Locale.ROOT, "feeding %s (%d series, naive times read in %s) into %s at %s, %s, %s%n", file,
+            for (long i = 0; i < skip && series.hasNext(); i++) {
+                series.next();
+            }
+            out.printf(Locale.ROOT, "feeding %s (%d series, naive times read in %s) into %s at %s, %s, %s%s%n", file,
                     series.keys().size(), dataSet.zone, topic, bootstrapServers,
                     dataSet.speed > 0 ? String.format(Locale.ROOT, "%.0f events/s", dataSet.speed) : "unthrottled",
-                    limit > 0 ? String.format(Locale.ROOT, "limit %,d events", limit) : "whole data set");
+                    limit > 0 ? String.format(Locale.ROOT, "limit %,d events", limit) : "whole data set",
+                    skip > 0 ? String.format(Locale.ROOT, ", after the first %,d", skip) : "");
             out.flush();
             // Ctrl-C stops feeding; what was acknowledged so far stays in the topic.
             Thread hook = new Thread(() -> closeQuietly(feeder), "flowcast-feed-shutdown");
