@@ -32,7 +32,9 @@ free_port_from() {
   while port_in_use "$p"; do p=$((p + 1)); done
   echo "$p"
 }
-flowcast() { java -jar "$FLOWCAST_JAR" "$@"; }
+# An array, not a function: a function run with & forks a subshell, and $! would be the subshell's
+# process id rather than the JVM's, which then outlives the kill in cleanup.
+FLOWCAST=(java -jar "$FLOWCAST_JAR")
 
 cleanup() {
   local rc=$?
@@ -61,7 +63,7 @@ trap 'exit 130' INT TERM
 
 # Reads forecasts with read_committed until $1 records arrived into $2; fails after $WAIT s.
 read_back() {
-  flowcast tail --bootstrap-servers "$BOOTSTRAP" --max "$1" --timeout "${WAIT}s" >"$2" 2>>"$WORK/tail.log" ||
+  "${FLOWCAST[@]}" tail --bootstrap-servers "$BOOTSTRAP" --max "$1" --timeout "${WAIT}s" >"$2" 2>>"$WORK/tail.log" ||
     die "fewer than $1 committed records within $WAIT s: $(tail -n 2 "$WORK/tail.log")"
 }
 
@@ -83,7 +85,7 @@ command -v jq >/dev/null && command -v curl >/dev/null || die "needs curl and jq
 # 1. Kafka
 KAFKA_PORT=$(free_port_from 19092)
 BOOTSTRAP=127.0.0.1:$KAFKA_PORT
-flowcast kafka --port "$KAFKA_PORT" --partitions 2 >"$WORK/kafka.out" 2>"$WORK/kafka.log" &
+"${FLOWCAST[@]}" kafka --port "$KAFKA_PORT" --partitions 2 >"$WORK/kafka.out" 2>"$WORK/kafka.log" &
 KAFKA_PID=$!
 for ((i = 0; ; i++)); do
   grep -q '^  topics' "$WORK/kafka.out" && break
@@ -109,10 +111,10 @@ JOB_ARGS=(--bootstrap-servers "$BOOTSTRAP" --checkpoint-interval 2s)
 t_submit=$(now_ms)
 job=$("$DEPLOY/submit.sh" --rest "$REST" -- "${JOB_ARGS[@]}" 2> >(sed 's/^/        /' >&2))
 say "job $job running, $(($(now_ms) - t_submit)) ms after submission"
-flowcast tail --bootstrap-servers "$BOOTSTRAP" --max 1 --timeout "${WAIT}s" >"$WORK/first.jsonl" 2>>"$WORK/tail.log" &
+"${FLOWCAST[@]}" tail --bootstrap-servers "$BOOTSTRAP" --max 1 --timeout "${WAIT}s" >"$WORK/first.jsonl" 2>>"$WORK/tail.log" &
 first_pid=$!
 READERS+=("$first_pid")
-flowcast feed --bootstrap-servers "$BOOTSTRAP" --limit "$EVENTS" --speed 0 2>"$WORK/feed.log" | sed 's/^/        /'
+"${FLOWCAST[@]}" feed --bootstrap-servers "$BOOTSTRAP" --limit "$EVENTS" --speed 0 2>"$WORK/feed.log" | sed 's/^/        /'
 wait "$first_pid" || die "no committed forecast within $WAIT s"
 say "first committed forecast $(($(now_ms) - t_submit)) ms after submission: $(head -c 150 "$WORK/first.jsonl")..."
 read_back "$EVENTS" "$WORK/phase1.jsonl"
@@ -131,7 +133,7 @@ savepoint=$(jq -r '.operation.location // empty' <<<"$result")
 say "job stopped with savepoint $savepoint"
 job=$("$DEPLOY/submit.sh" --rest "$REST" --savepoint "$savepoint" -- "${JOB_ARGS[@]}" 2> >(sed 's/^/        /' >&2))
 say "job $job resumed from the savepoint"
-flowcast feed --bootstrap-servers "$BOOTSTRAP" --skip "$EVENTS" --limit "$EVENTS" --speed 0 2>>"$WORK/feed.log" | sed 's/^/        /'
+"${FLOWCAST[@]}" feed --bootstrap-servers "$BOOTSTRAP" --skip "$EVENTS" --limit "$EVENTS" --speed 0 2>>"$WORK/feed.log" | sed 's/^/        /'
 read_back $((2 * EVENTS)) "$WORK/phase2.jsonl"
 restored=$(curl -sf "$REST/jobs/$job/checkpoints" | jq -r '.latest.restored.external_path // empty')
 [[ $restored == "$savepoint" ]] || die "the resumed job restored from '$restored', not from $savepoint"

@@ -57,19 +57,21 @@ public final class ClusterJob {
      * arguments throw, so the submission fails with the message.
      */
     public static void main(String[] args) throws Exception {
+        ClusterJob clusterJob = parse(args);
+        if (clusterJob != null) {
+            clusterJob.build().execute(clusterJob.jobName);
+        }
+    }
+
+    /** The parsed arguments, or null when help or the version was asked for (and printed). */
+    static ClusterJob parse(String... args) {
         ClusterJob clusterJob = new ClusterJob();
         CommandLine commandLine = new CommandLine(clusterJob);
-        CommandLine.ParseResult parsed;
         try {
-            parsed = commandLine.parseArgs(args);
+            return CommandLine.printHelpIfRequested(commandLine.parseArgs(args)) ? null : clusterJob;
         } catch (ParameterException e) {
             throw new IllegalArgumentException(e.getMessage() + System.lineSeparator() + commandLine.getUsageMessage(), e);
         }
-        if (CommandLine.printHelpIfRequested(parsed)) {
-            return;
-        }
-        StreamExecutionEnvironment env = clusterJob.build();
-        env.execute(clusterJob.jobName);
     }
 
     /** The job graph on the context environment, checkpointing on, ready to execute. */

@@ -33,10 +33,14 @@ public final class JobOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration idleness;
 
-    @Option(names = "--topic-observations", defaultValue = "observations") String topicObservations;
-    @Option(names = "--topic-forecasts", defaultValue = "forecasts") String topicForecasts;
-    @Option(names = "--topic-dead-letters", defaultValue = "dead-letters") String topicDeadLetters;
-    @Option(names = "--topic-models", defaultValue = "models") String topicModels;
+    @Option(names = "--topic-observations", defaultValue = "observations", description = "(default: ${DEFAULT-VALUE})")
+    String topicObservations;
+    @Option(names = "--topic-forecasts", defaultValue = "forecasts", description = "(default: ${DEFAULT-VALUE})")
+    String topicForecasts;
+    @Option(names = "--topic-dead-letters", defaultValue = "dead-letters", description = "(default: ${DEFAULT-VALUE})")
+    String topicDeadLetters;
+    @Option(names = "--topic-models", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
+    String topicModels;
 
     @Option(names = "--group-id", defaultValue = "flowcast", description = "Consumer group of the job's source.")
     String groupId;
