@@ -45,12 +45,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.server = server;
     }
 
-    /** Formats a fresh log folder and starts the node; returns once it accepts clients. */
+    /** Formats a fresh log folder and starts the node on a free port; returns once it accepts clients. */
     public static EmbeddedKafka start() throws Exception {
+        return start(0);
+    }
+
+    /**
+     * Formats a fresh log folder and starts the node; returns once it accepts clients.
+     *
+     * @param port the client port on 127.0.0.1; 0 for a free one
+     */
+    public static EmbeddedKafka start(int port) throws Exception {
         long started = System.nanoTime();
         Path logDir = Files.createTempDirectory("flowcast-kafka-");
         try {
-            int brokerPort = freePort();
+            int brokerPort = port > 0 ? port : freePort();
             int controllerPort = freePort();
             Properties props = nodeProperties(logDir, brokerPort, controllerPort);
             format(logDir);

@@ -25,6 +25,22 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /** Fails with a message saying what to do when any of {@code names} does not exist. */
+    public static void requireTopics(String bootstrapServers, List<String> names) throws InterruptedException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("no topic " + String.join(", ", missing) + " on " + bootstrapServers
+                        + ": create it first (`flowcast kafka` and `flowcast run --bootstrap-servers` create flowcast's topics)");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list topics on " + bootstrapServers, e.getCause());
+        }
+    }
+
     /**
      * Ensures the four topics exist. {@code models} is compacted: only the newest model version per
      * key must survive, however long the job runs.

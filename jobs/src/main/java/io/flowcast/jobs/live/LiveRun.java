@@ -4,7 +4,6 @@ import io.flowcast.jobs.feed.DataFolder;
 import io.flowcast.jobs.feed.Feeder;
 import io.flowcast.jobs.feed.WideCsvSeries;
 import io.flowcast.jobs.kafka.EmbeddedKafka;
-import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,12 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,10 +84,7 @@ public final class LiveRun {
         WideCsvSeries series = null;
         Path dataFile = null;
         if (o.feed()) {
-            dataFile = DataFolder.locate(o.data()).resolve(o.dataset());
-            if (!Files.isRegularFile(dataFile)) {
-                throw new IllegalArgumentException("data set not found: " + dataFile);
-            }
+            dataFile = DataFolder.dataset(o.data(), o.dataset());
             series = new WideCsvSeries(dataFile, o.zone());
             toClose.push(series);
         }
@@ -144,14 +137,7 @@ public final class LiveRun {
 
         KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
                 o.transactionTimeout());
-        new ForecastJob(
-                // Resume from the group's committed offsets; a new group starts at the beginning.
-                KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
-                stage,
-                KafkaConnectors.forecastSink(kafka),
-                KafkaConnectors.deadLetterSink(kafka),
-                o.jobSettings())
-                .addTo(env);
+        ForecastJob.onKafka(kafka, stage, o.jobSettings()).addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");
         toClose.push(() -> stopJob(job));
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
