@@ -9,6 +9,7 @@ import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -124,12 +126,33 @@ public final class LiveRun {
         return watch(summary, job, feeder, started);
     }
 
+    /**
+     * Starts the local cluster and the job. With no port given it tries 8081 and, if another
+     * process takes that port between the check and Flink's bind, starts again on a free port.
+     */
     private JobClient startJob(String bootstrap) throws Exception {
+        if (o.webUiPort() > 0) {
+            return startJob(bootstrap, o.webUiPort());
+        }
+        try {
+            return startJob(bootstrap, webUiPort());
+        } catch (Exception e) {
+            if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
+                throw e;
+            }
+            LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return startJob(bootstrap, s.getLocalPort());
+            }
+        }
+    }
+
+    private JobClient startJob(String bootstrap, int webUiPort) throws Exception {
         long started = System.nanoTime();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, o.webUiPort() > 0 ? o.webUiPort() : webUiPort());
+        conf.set(RestOptions.PORT, webUiPort);
         conf.addAll(Configuration.fromMap(o.flinkConf()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(o.parallelism());
