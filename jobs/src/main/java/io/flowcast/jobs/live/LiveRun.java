@@ -113,7 +113,7 @@ public final class LiveRun {
         LiveSummary summary = new LiveSummary(bootstrap, o.topics());
         toClose.push(summary);
 
-        JobClient job = startJob(bootstrap);
+        JobClient job = startJob(bootstrap, o.bootstrapServers() == null);
         Feeder feeder = null;
         if (series != null) {
             feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
@@ -131,7 +131,8 @@ public final class LiveRun {
         return watch(summary, job, feeder, started);
     }
 
-    private JobClient startJob(String bootstrap) throws Exception {
+    /** @param freshBroker the in-process broker: nothing committed yet, so read from the beginning */
+    private JobClient startJob(String bootstrap, boolean freshBroker) throws Exception {
         long started = System.nanoTime();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -144,9 +145,14 @@ public final class LiveRun {
 
         KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
                 o.transactionTimeout());
+        // An existing Kafka: resume from the group's committed offsets (a new group starts at the
+        // beginning). A fresh broker has no committed offsets, and starting from the earliest offsets
+        // spares the source a lookup at a group coordinator that is still being created.
+        OffsetsInitializer start = freshBroker
+                ? OffsetsInitializer.earliest()
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         new ForecastJob(
-                // Resume from the group's committed offsets; a new group starts at the beginning.
-                KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
+                KafkaConnectors.observationSource(kafka, start, false),
                 stage,
                 KafkaConnectors.forecastSink(kafka),
                 KafkaConnectors.deadLetterSink(kafka),
@@ -168,6 +174,7 @@ public final class LiveRun {
         long stallLimit = Math.max(Duration.ofSeconds(60).toNanos(), 10 * o.checkpointInterval().toNanos());
         long lastOutputs = 0;
         long lastProgress = System.nanoTime();
+        boolean warnedNoProgress = false;
         while (!stopRequested) {
             summary.poll(POLL);
             long now = System.nanoTime();
@@ -175,6 +182,7 @@ public final class LiveRun {
             if (outputs != lastOutputs) {
                 lastOutputs = outputs;
                 lastProgress = now;
+                warnedNoProgress = false;
             }
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
             long fed = feeder == null ? -1 : feeder.fed();
@@ -201,6 +209,12 @@ public final class LiveRun {
                         feeder == null ? "" : String.format(Locale.ROOT, "%,d events fed, ", fed),
                         summary.forecasts(), summary.deadLetters(), elapsed.toSeconds());
                 return 0;
+            }
+            long pending = feeder == null ? 0 : fed - outputs;
+            if (!warnedNoProgress && pending > 0 && now - lastProgress > stallLimit) {
+                out.printf(Locale.ROOT, "warning: nothing committed for %d s while %,d events wait; see the job in the "
+                        + "Flink web UI%n", Duration.ofNanos(now - lastProgress).toSeconds(), pending);
+                warnedNoProgress = true;
             }
             if (o.limit() > 0 && inputDone && now - lastProgress > stallLimit) {
                 out.printf(Locale.ROOT, "no new output for %d s after feeding ended: %,d of %,d events accounted for%n",
