@@ -4,6 +4,7 @@ import io.flowcast.jobs.feed.DataFolder;
 import io.flowcast.jobs.feed.Feeder;
 import io.flowcast.jobs.feed.WideCsvSeries;
 import io.flowcast.jobs.kafka.EmbeddedKafka;
+import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,11 +24,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +112,7 @@ public final class LiveRun {
         LiveSummary summary = new LiveSummary(bootstrap, o.topics());
         toClose.push(summary);
 
-        JobClient job = startJob(bootstrap);
+        JobClient job = startJob(bootstrap, o.bootstrapServers() == null);
         Feeder feeder = null;
         if (series != null) {
             feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
@@ -129,25 +133,27 @@ public final class LiveRun {
     /**
      * Starts the local cluster and the job. With no port given it tries 8081 and, if another
      * process takes that port between the check and Flink's bind, starts again on a free port.
+     *
+     * @param freshBroker the in-process broker: nothing committed yet, so read from the beginning
      */
-    private JobClient startJob(String bootstrap) throws Exception {
+    private JobClient startJob(String bootstrap, boolean freshBroker) throws Exception {
         if (o.webUiPort() > 0) {
-            return startJob(bootstrap, o.webUiPort());
+            return startJob(bootstrap, freshBroker, o.webUiPort());
         }
         try {
-            return startJob(bootstrap, webUiPort());
+            return startJob(bootstrap, freshBroker, webUiPort());
         } catch (Exception e) {
             if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
                 throw e;
             }
             LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return startJob(bootstrap, s.getLocalPort());
+                return startJob(bootstrap, freshBroker, s.getLocalPort());
             }
         }
     }
 
-    private JobClient startJob(String bootstrap, int webUiPort) throws Exception {
+    private JobClient startJob(String bootstrap, boolean freshBroker, int webUiPort) throws Exception {
         long started = System.nanoTime();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -160,7 +166,19 @@ public final class LiveRun {
 
         KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
                 o.transactionTimeout());
-        ForecastJob.onKafka(kafka, stage, o.jobSettings()).addTo(env);
+        // An existing Kafka: resume from the group's committed offsets (a new group starts at the
+        // beginning). A fresh broker has no committed offsets, and starting from the earliest offsets
+        // spares the source a lookup at a group coordinator that is still being created.
+        OffsetsInitializer start = freshBroker
+                ? OffsetsInitializer.earliest()
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        new ForecastJob(
+                KafkaConnectors.observationSource(kafka, start, false),
+                stage,
+                KafkaConnectors.forecastSink(kafka),
+                KafkaConnectors.deadLetterSink(kafka),
+                o.jobSettings())
+                .addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");
         toClose.push(() -> stopJob(job));
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
@@ -177,6 +195,7 @@ public final class LiveRun {
         long stallLimit = Math.max(Duration.ofSeconds(60).toNanos(), 10 * o.checkpointInterval().toNanos());
         long lastOutputs = 0;
         long lastProgress = System.nanoTime();
+        boolean warnedNoProgress = false;
         while (!stopRequested) {
             summary.poll(POLL);
             long now = System.nanoTime();
@@ -184,6 +203,7 @@ public final class LiveRun {
             if (outputs != lastOutputs) {
                 lastOutputs = outputs;
                 lastProgress = now;
+                warnedNoProgress = false;
             }
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
             long fed = feeder == null ? -1 : feeder.fed();
@@ -210,6 +230,12 @@ public final class LiveRun {
                         feeder == null ? "" : String.format(Locale.ROOT, "%,d events fed, ", fed),
                         summary.forecasts(), summary.deadLetters(), elapsed.toSeconds());
                 return 0;
+            }
+            long pending = feeder == null ? 0 : fed - outputs;
+            if (!warnedNoProgress && pending > 0 && now - lastProgress > stallLimit) {
+                out.printf(Locale.ROOT, "warning: nothing committed for %d s while %,d events wait; see the job in the "
+                        + "Flink web UI%n", Duration.ofNanos(now - lastProgress).toSeconds(), pending);
+                warnedNoProgress = true;
             }
             if (o.limit() > 0 && inputDone && now - lastProgress > stallLimit) {
                 out.printf(Locale.ROOT, "no new output for %d s after feeding ended: %,d of %,d events accounted for%n",
