@@ -16,6 +16,9 @@ import picocli.CommandLine.ScopeType;
             ParityCommand.class,
             BacktestCommand.class,
             BenchCommand.class,
+            KafkaCommand.class,
+            FeedCommand.class,
+            TailCommand.class,
         })
 public final class Main {
 

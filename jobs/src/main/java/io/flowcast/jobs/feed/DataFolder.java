@@ -39,6 +39,20 @@ public final class DataFolder {
                 + ". Put the shared folder beside the clone (../shared/data) or pass --data DIR.");
     }
 
+    /**
+     * A data set file under the data folder.
+     *
+     * @param explicit the {@code --data} flag, or null for the default search
+     * @param dataset the file, relative to the data folder
+     */
+    public static Path dataset(Path explicit, String dataset) {
+        Path file = locate(explicit).resolve(dataset);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("data set not found: " + file);
+        }
+        return file;
+    }
+
     private static Set<Path> candidates() {
         Set<Path> candidates = new LinkedHashSet<>();
         candidates.add(Path.of("..", "shared", "data").toAbsolutePath().normalize());

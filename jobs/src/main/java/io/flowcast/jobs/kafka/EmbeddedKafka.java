@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -45,18 +48,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.server = server;
     }
 
-    /** Formats a fresh log folder and starts the node; returns once it accepts clients. */
+    /** Formats a fresh log folder and starts the node on a free port; returns once it accepts clients. */
     public static EmbeddedKafka start() throws Exception {
+        return start(0);
+    }
+
+    /**
+     * Formats a fresh log folder and starts the node; returns once it accepts clients.
+     *
+     * @param port the client port on 127.0.0.1; 0 for a free one
+     */
+    public static EmbeddedKafka start(int port) throws Exception {
         long started = System.nanoTime();
         Path logDir = Files.createTempDirectory("flowcast-kafka-");
         try {
-            int brokerPort = freePort();
+            int brokerPort = port > 0 ? port : freePort();
             int controllerPort = freePort();
             Properties props = nodeProperties(logDir, brokerPort, controllerPort);
             format(logDir);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             EmbeddedKafka kafka = new EmbeddedKafka(logDir, "127.0.0.1:" + brokerPort, server);
+            kafka.awaitGroupCoordinator();
             LOG.info("Kafka broker up at {} in {} ms", kafka.bootstrapServers,
                     (System.nanoTime() - started) / 1_000_000);
             return kafka;
@@ -73,6 +86,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates the flowcast topics ({@code models} compacted) with the given partition count. */
     public void createTopics(TopicNames topics, int partitions) throws InterruptedException {
         TopicSetup.ensureTopics(bootstrapServers, topics, partitions, (short) 1);
+    }
+
+    /**
+     * The group coordinator's topic is created on first use; until it is loaded, consumer groups get
+     * COORDINATOR_NOT_AVAILABLE (Flink's source then logs a failed offset commit at the first
+     * checkpoint). An offset lookup for any group creates it, and the admin client retries until the
+     * coordinator answers.
+     */
+    private void awaitGroupCoordinator() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.listConsumerGroupOffsets("flowcast-embedded-kafka-ready").partitionsToOffsetAndMetadata().get();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.flowcast.jobs.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -9,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -23,6 +26,22 @@ public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {
+    }
+
+    /** Fails with a message saying what to do when any of {@code names} does not exist. */
+    public static void requireTopics(String bootstrapServers, List<String> names) throws InterruptedException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("no topic " + String.join(", ", missing) + " on " + bootstrapServers
+                        + ": create it first (`flowcast kafka` and `flowcast run --bootstrap-servers` create flowcast's topics)");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not list topics on " + bootstrapServers, e.getCause());
+        }
     }
 
     /**
@@ -54,8 +73,26 @@ public final class TopicSetup {
                     throw new IllegalStateException("could not create topics on " + bootstrapServers, e.getCause());
                 }
             }
+            awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not list topics on " + bootstrapServers, e.getCause());
+            throw new IllegalStateException("could not set up topics on " + bootstrapServers, e.getCause());
         }
+    }
+
+    /**
+     * Returns once every partition's leader answers for it. createTopics completes when the controller
+     * has recorded the topic, a moment before the leader has created its local log. An idempotent
+     * producer writing in that moment can have a first request refused (NOT_LEADER_OR_FOLLOWER) and a
+     * later one accepted, after which the refused one fails forever with OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until delivery.timeout.ms drops it (KAFKA-15591, seen here with Kafka 4.2.0). A ListOffsets
+     * request is answered by the same local log, and the admin client retries it until it is.
+     */
+    private static void awaitLeadersServing(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
+                description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+                        OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get();
     }
 }

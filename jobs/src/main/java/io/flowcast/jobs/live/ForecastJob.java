@@ -3,6 +3,8 @@ package io.flowcast.jobs.live;
 import io.flowcast.jobs.ingest.ObservationParser;
 import io.flowcast.jobs.ingest.ObservationWatermarks;
 import io.flowcast.jobs.ingest.ParseObservations;
+import io.flowcast.jobs.kafka.KafkaConnectors;
+import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.RawKafkaRecord;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.records.DeadLetter;
@@ -13,9 +15,11 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The live forecasting job graph: raw records -> parse + validate (bad ones to dead letters) ->
@@ -52,6 +56,20 @@ public final class ForecastJob {
         this.forecastSink = forecastSink;
         this.deadLetterSink = deadLetterSink;
         this.settings = settings;
+    }
+
+    /**
+     * The live job on Kafka, as {@code run} and a Flink cluster run it: an unbounded source that
+     * resumes from the consumer group's committed offsets (a new group starts at the beginning) and
+     * exactly-once sinks for forecasts and dead letters.
+     */
+    public static ForecastJob onKafka(KafkaSettings kafka, ForecastStage stage, Settings settings) {
+        return new ForecastJob(
+                KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
+                stage,
+                KafkaConnectors.forecastSink(kafka),
+                KafkaConnectors.deadLetterSink(kafka),
+                settings);
     }
 
     /** Adds the graph to {@code env}; the caller configures checkpointing and executes. */

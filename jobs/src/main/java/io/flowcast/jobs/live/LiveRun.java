@@ -10,6 +10,7 @@ import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
@@ -88,10 +90,7 @@ public final class LiveRun {
         WideCsvSeries series = null;
         Path dataFile = null;
         if (o.feed()) {
-            dataFile = DataFolder.locate(o.data()).resolve(o.dataset());
-            if (!Files.isRegularFile(dataFile)) {
-                throw new IllegalArgumentException("data set not found: " + dataFile);
-            }
+            dataFile = DataFolder.dataset(o.data(), o.dataset());
             series = new WideCsvSeries(dataFile, o.zone());
             toClose.push(series);
         }
@@ -113,7 +112,7 @@ public final class LiveRun {
         LiveSummary summary = new LiveSummary(bootstrap, o.topics());
         toClose.push(summary);
 
-        JobClient job = startJob(bootstrap);
+        JobClient job = startJob(bootstrap, o.bootstrapServers() == null);
         Feeder feeder = null;
         if (series != null) {
             feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
@@ -131,12 +130,35 @@ public final class LiveRun {
         return watch(summary, job, feeder, started);
     }
 
-    private JobClient startJob(String bootstrap) throws Exception {
+    /**
+     * Starts the local cluster and the job. With no port given it tries 8081 and, if another
+     * process takes that port between the check and Flink's bind, starts again on a free port.
+     *
+     * @param freshBroker the in-process broker: nothing committed yet, so read from the beginning
+     */
+    private JobClient startJob(String bootstrap, boolean freshBroker) throws Exception {
+        if (o.webUiPort() > 0) {
+            return startJob(bootstrap, freshBroker, o.webUiPort());
+        }
+        try {
+            return startJob(bootstrap, freshBroker, webUiPort());
+        } catch (Exception e) {
+            if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
+                throw e;
+            }
+            LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return startJob(bootstrap, freshBroker, s.getLocalPort());
+            }
+        }
+    }
+
+    private JobClient startJob(String bootstrap, boolean freshBroker, int webUiPort) throws Exception {
         long started = System.nanoTime();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.PORT, o.webUiPort() > 0 ? o.webUiPort() : webUiPort());
+        conf.set(RestOptions.PORT, webUiPort);
         conf.addAll(Configuration.fromMap(o.flinkConf()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(o.parallelism());
@@ -144,9 +166,14 @@ public final class LiveRun {
 
         KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
                 o.transactionTimeout());
+        // An existing Kafka: resume from the group's committed offsets (a new group starts at the
+        // beginning). A fresh broker has no committed offsets, and starting from the earliest offsets
+        // spares the source a lookup at a group coordinator that is still being created.
+        OffsetsInitializer start = freshBroker
+                ? OffsetsInitializer.earliest()
+                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         new ForecastJob(
-                // Resume from the group's committed offsets; a new group starts at the beginning.
-                KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
+                KafkaConnectors.observationSource(kafka, start, false),
                 stage,
                 KafkaConnectors.forecastSink(kafka),
                 KafkaConnectors.deadLetterSink(kafka),
@@ -168,6 +195,7 @@ public final class LiveRun {
         long stallLimit = Math.max(Duration.ofSeconds(60).toNanos(), 10 * o.checkpointInterval().toNanos());
         long lastOutputs = 0;
         long lastProgress = System.nanoTime();
+        boolean warnedNoProgress = false;
         while (!stopRequested) {
             summary.poll(POLL);
             long now = System.nanoTime();
@@ -175,6 +203,7 @@ public final class LiveRun {
             if (outputs != lastOutputs) {
                 lastOutputs = outputs;
                 lastProgress = now;
+                warnedNoProgress = false;
             }
             JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
             long fed = feeder == null ? -1 : feeder.fed();
@@ -201,6 +230,12 @@ public final class LiveRun {
                         feeder == null ? "" : String.format(Locale.ROOT, "%,d events fed, ", fed),
                         summary.forecasts(), summary.deadLetters(), elapsed.toSeconds());
                 return 0;
+            }
+            long pending = feeder == null ? 0 : fed - outputs;
+            if (!warnedNoProgress && pending > 0 && now - lastProgress > stallLimit) {
+                out.printf(Locale.ROOT, "warning: nothing committed for %d s while %,d events wait; see the job in the "
+                        + "Flink web UI%n", Duration.ofNanos(now - lastProgress).toSeconds(), pending);
+                warnedNoProgress = true;
             }
             if (o.limit() > 0 && inputDone && now - lastProgress > stallLimit) {
                 out.printf(Locale.ROOT, "no new output for %d s after feeding ended: %,d of %,d events accounted for%n",

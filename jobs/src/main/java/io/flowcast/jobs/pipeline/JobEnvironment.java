@@ -16,13 +16,23 @@ public final class JobEnvironment {
 
     /** The context environment (a local MiniCluster from the command line, the test cluster in tests). */
     public static StreamExecutionEnvironment create(int parallelism, Configuration extra) {
+        StreamExecutionEnvironment env = create(extra);
+        env.setParallelism(parallelism);
+        return env;
+    }
+
+    /**
+     * The context environment with its own default parallelism: on a Flink cluster that is the
+     * cluster's configuration ({@code parallelism.default}, checkpoint storage, state backend...),
+     * which {@code extra} adds to.
+     */
+    public static StreamExecutionEnvironment create(Configuration extra) {
         Configuration conf = new Configuration(extra);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.OBJECT_REUSE, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // A test or context environment may not take the configuration at creation; apply it again.
         env.configure(conf);
-        env.setParallelism(parallelism);
         return env;
     }
 

@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.flowcast.jobs.ingest.ObservationParser;
 import io.flowcast.jobs.ingest.ParseResult;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.testing.PublishedSchemas;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,22 +26,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecordSchemasTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path SCHEMAS = Path.of("..", "docs", "schemas");
 
-    private static JsonSchema schema(String file) throws IOException {
-        JsonNode node = MAPPER.readTree(Files.readAllBytes(SCHEMAS.resolve(file)));
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node, config);
+    private static JsonSchema schema(String file) {
+        return PublishedSchemas.schema(file);
     }
 
-    private static Set<ValidationMessage> validate(String file, byte[] json) throws IOException {
-        return schema(file).validate(MAPPER.readTree(json));
+    private static Set<ValidationMessage> validate(String file, byte[] json) {
+        return PublishedSchemas.validate(file, json);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"observations.schema.json", "forecasts.schema.json", "dead-letters.schema.json"})
     void theSchemasOwnExamplesAreValid(String file) throws IOException {
-        JsonNode examples = MAPPER.readTree(Files.readAllBytes(SCHEMAS.resolve(file))).get("examples");
+        JsonNode examples = PublishedSchemas.schemaDocument(file).get("examples");
         assertThat(examples).isNotEmpty();
         for (JsonNode example : examples) {
             assertThat(schema(file).validate(example)).as(example.toString()).isEmpty();

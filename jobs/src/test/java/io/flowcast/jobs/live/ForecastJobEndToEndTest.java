@@ -16,6 +16,7 @@ import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
 import io.flowcast.jobs.testing.ObservationScenario;
+import io.flowcast.jobs.testing.PublishedSchemas;
 import io.flowcast.jobs.testing.ReadCommitted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,6 +144,7 @@ class ForecastJobEndToEndTest {
 
         Map<String, Float> levels = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : forecastRecords) {
+            assertThat(PublishedSchemas.validate(PublishedSchemas.FORECASTS, r.value())).isEmpty();
             Forecast f = ForecastJson.read(r.value());
             assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(f.key);
             assertThat(f.values).hasSize(HORIZON);
@@ -158,6 +160,7 @@ class ForecastJobEndToEndTest {
         Map<String, String> reasons = new HashMap<>();
         List<String> rawMismatches = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : deadLetterRecords) {
+            assertThat(PublishedSchemas.validate(PublishedSchemas.DEAD_LETTERS, r.value())).isEmpty();
             DeadLetter d = DeadLetterJson.read(r.value());
             assertThat(d.topic).isEqualTo(topics.observations());
             String where = d.partition + "@" + d.offset;

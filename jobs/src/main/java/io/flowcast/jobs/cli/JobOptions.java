@@ -1,0 +1,86 @@
+package io.flowcast.jobs.cli;
+
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.forecast.SeededWeights;
+import io.flowcast.jobs.kafka.KafkaSettings;
+import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.live.ForecastJob;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.pipeline.ForecastStage;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that define the live job graph on Kafka, shared by {@code run} and the cluster entry
+ * point (the deploy module), so that both build the same job from the same flags.
+ */
+public final class JobOptions {
+
+    @Mixin
+    ForecastOptions forecast;
+
+    @Option(names = "--features", defaultValue = "1",
+            description = "Numbers per observation; others are dead-lettered as feature-count (default: ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(names = "--max-out-of-orderness", defaultValue = "1min", converter = DurationConverter.class,
+            description = "Watermark delay behind the highest event time seen (default: ${DEFAULT-VALUE}).")
+    Duration maxOutOfOrderness;
+
+    @Option(names = "--idleness", defaultValue = "10s", converter = DurationConverter.class,
+            description = "A source subtask without data this long stops holding back the watermark; 0 = never "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration idleness;
+
+    @Option(names = "--topic-observations", defaultValue = "observations", description = "(default: ${DEFAULT-VALUE})")
+    String topicObservations;
+    @Option(names = "--topic-forecasts", defaultValue = "forecasts", description = "(default: ${DEFAULT-VALUE})")
+    String topicForecasts;
+    @Option(names = "--topic-dead-letters", defaultValue = "dead-letters", description = "(default: ${DEFAULT-VALUE})")
+    String topicDeadLetters;
+    @Option(names = "--topic-models", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
+    String topicModels;
+
+    @Option(names = "--group-id", defaultValue = "flowcast", description = "Consumer group of the job's source.")
+    String groupId;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "flowcast",
+            description = "Unique per job on a Kafka cluster and stable across its restarts (default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix;
+
+    @Option(names = "--transaction-timeout", defaultValue = "2min", converter = DurationConverter.class,
+            description = "Producer transaction.timeout.ms: above the checkpoint interval, below the broker's "
+                    + "transaction.max.timeout.ms (15min) (default: ${DEFAULT-VALUE}).")
+    Duration transactionTimeout;
+
+    public TopicNames topics() {
+        return new TopicNames(topicObservations, topicForecasts, topicDeadLetters, topicModels);
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    public String transactionalIdPrefix() {
+        return transactionalIdPrefix;
+    }
+
+    public Duration transactionTimeout() {
+        return transactionTimeout;
+    }
+
+    public ForecastJob.Settings jobSettings() {
+        return new ForecastJob.Settings(features, maxOutOfOrderness, idleness);
+    }
+
+    public KafkaSettings kafka(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, topics(), groupId, transactionalIdPrefix, transactionTimeout);
+    }
+
+    /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
+    public ForecastStage stage() {
+        ForecastSettings settings = forecast.settings(features);
+        return new ForecastPipeline(settings, new SeededWeights(settings.seed()));
+    }
+}
