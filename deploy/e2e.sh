@@ -88,7 +88,7 @@ BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 "${FLOWCAST[@]}" kafka --port "$KAFKA_PORT" --partitions 2 >"$WORK/kafka.out" 2>"$WORK/kafka.log" &
 KAFKA_PID=$!
 for ((i = 0; ; i++)); do
-  grep -q '^  topics' "$WORK/kafka.out" && break
+  grep -qs '^  topics' "$WORK/kafka.out" && break
   kill -0 "$KAFKA_PID" 2>/dev/null || die "the broker exited: $(tail -n 5 "$WORK/kafka.log")"
   ((i < WAIT)) || die "no broker after $WAIT s"
   sleep 1

@@ -46,7 +46,7 @@ fi
 
 started=$SECONDS
 upload=$(curl -sS --max-time "$TIMEOUT" -X POST -H "Expect:" -F "jarfile=@$JAR" "$REST/jars/upload")
-[[ $(jq -r .status <<<"$upload") == success ]] || die "upload failed: $upload"
+[[ $(jq -r .status <<<"$upload" 2>/dev/null) == success ]] || die "upload failed: $upload"
 jar_id=$(basename "$(jq -r .filename <<<"$upload")")
 say "uploaded $(basename "$JAR") as $jar_id"
 
@@ -58,7 +58,7 @@ request=$(jq -n --arg parallelism "$PARALLELISM" --arg savepoint "$SAVEPOINT" '
 run=$(curl -sS --max-time "$TIMEOUT" -X POST -H "Content-Type: application/json" -d "$request" "$REST/jars/$jar_id/run")
 # The job now lives in the cluster's blob store; the uploaded copy is no longer needed.
 curl -sS --max-time 10 -X DELETE "$REST/jars/$jar_id" >/dev/null || true
-job=$(jq -r '.jobid // empty' <<<"$run")
+job=$(jq -r '.jobid // empty' <<<"$run" 2>/dev/null) || job=
 if [[ -z $job ]]; then
   jq -r '.errors[]? // .' <<<"$run" | grep -v '^\s*at ' | head -n 30 >&2 || echo "$run" >&2
   die "the cluster refused the job"

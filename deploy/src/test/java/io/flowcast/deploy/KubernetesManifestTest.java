@@ -1,0 +1,139 @@
+package io.flowcast.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What can be checked of deploy/k8s without Docker or a Kubernetes cluster: the FlinkDeployment
+ * against the operator's own schema (strictly: unknown fields fail, as with kubectl's strict field
+ * validation), its Flink settings against Flink's option keys, and that the image, the jar path, the
+ * entry class and the job arguments fit the jar this module builds.
+ */
+class KubernetesManifestTest {
+
+    private static final Path K8S = Path.of("k8s");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void theFlinkDeploymentPassesTheOperatorsSchemaStrictly() throws IOException {
+        JsonNode crd;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml")) {
+            crd = YAML.readTree(in);
+        }
+        JsonNode deployment = document("FlinkDeployment");
+        assertThat(deployment.get("apiVersion").asText())
+                .isEqualTo(crd.at("/spec/group").asText() + "/" + crd.at("/spec/versions/0/name").asText());
+        assertThat(deployment.get("kind").asText()).isEqualTo(crd.at("/spec/names/kind").asText());
+        JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+        // The operator API on Maven Central as reachable here (1.10.0) predates Flink 2; the
+        // operators that run Flink 2.2 add v2_2 to this enum and keep the rest of the schema.
+        ((ArrayNode) schema.at("/properties/flinkVersion/enum")).add("v2_2");
+        rejectUnknownFields(schema);
+        Set<ValidationMessage> errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+                .getSchema(schema)
+                .validate(deployment.get("spec"));
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void everyFlinkSettingIsAFlink22OptionKey() throws IOException {
+        Set<String> known = new HashSet<>();
+        for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
+                TaskManagerOptions.class)) {
+            for (Field f : options.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                    ConfigOption<?> option = (ConfigOption<?>) get(f);
+                    known.add(option.key());
+                    option.fallbackKeys().forEach((FallbackKey k) -> known.add(k.getKey()));
+                }
+            }
+        }
+        Iterator<String> keys = document("FlinkDeployment").at("/spec/flinkConfiguration").fieldNames();
+        keys.forEachRemaining(key -> assertThat(known).as("a Flink option key").contains(key));
+    }
+
+    @Test
+    void theJobIsThisModulesJarWithArgumentsItsEntryClassAccepts() throws IOException {
+        JsonNode job = document("FlinkDeployment").at("/spec/job");
+        String dockerfile = Files.readString(K8S.resolve("Dockerfile"));
+        assertThat(dockerfile).contains("COPY --chown=flink:flink deploy/target/flowcast-cluster.jar /opt/flink/usrlib/flowcast-cluster.jar");
+        assertThat(job.get("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/flowcast-cluster.jar");
+        assertThat(job.get("entryClass").asText()).isEqualTo(ClusterJob.class.getName());
+        String[] args = StreamSupport.stream(job.get("args").spliterator(), false).map(JsonNode::asText).toArray(String[]::new);
+        assertThat(ClusterJob.parse(args).build().getParallelism()).isPositive();
+        assertThat(job.get("upgradeMode").asText()).isEqualTo("savepoint");
+    }
+
+    @Test
+    void theImageAndTheOperatorRunTheFlinkVersionTheJarIsBuiltAgainst() throws IOException {
+        String version = EnvironmentInformation.getVersion();
+        assertThat(Files.readString(K8S.resolve("Dockerfile"))).contains("FROM flink:" + version + "-java17");
+        String[] majorMinor = version.split("\\.");
+        assertThat(document("FlinkDeployment").at("/spec/flinkVersion").asText())
+                .isEqualTo("v" + majorMinor[0] + "_" + majorMinor[1]);
+    }
+
+    @Test
+    void thePodsMountTheVolumeClaimTheManifestCreates() throws IOException {
+        String claim = document("PersistentVolumeClaim").at("/metadata/name").asText();
+        JsonNode volumes = document("FlinkDeployment").at("/spec/podTemplate/spec/volumes");
+        assertThat(volumes.findValuesAsText("claimName")).containsExactly(claim);
+    }
+
+    private static JsonNode document(String kind) throws IOException {
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(K8S.resolve("flowcast.yaml").toFile())) {
+            for (JsonNode doc : docs.readAll()) {
+                if (doc.path("kind").asText().equals(kind)) {
+                    return doc;
+                }
+            }
+        }
+        throw new AssertionError("no " + kind + " in k8s/flowcast.yaml");
+    }
+
+    /** Objects with declared properties accept nothing else, unless the schema keeps unknown fields on purpose. */
+    private static void rejectUnknownFields(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            if (object.has("properties") && !object.has("additionalProperties")
+                    && !object.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+                object.put("additionalProperties", false);
+            }
+        }
+        node.forEach(KubernetesManifestTest::rejectUnknownFields);
+    }
+
+    private static Object get(Field f) {
+        try {
+            return f.get(null);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
