@@ -1,0 +1,251 @@
+package io.flowcast.model.online;
+
+import io.flowcast.model.NetConfig;
+import io.flowcast.model.RecurrentNet;
+import io.flowcast.model.features.StreamingScaler;
+import io.flowcast.model.train.Trainer;
+import io.flowcast.model.train.TrainingConfig;
+import io.flowcast.model.train.TrainingReport;
+import io.flowcast.model.train.WindowedSamples;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Online forecasting of many keyed series with one shared recurrent net, retrained periodically:
+ * what the Flink job does, in one thread, so its accuracy can be measured.
+ *
+ * <p>{@link #observe} takes one event of one key, advances that key's state by exactly one
+ * {@code step} and returns the forecast for {@code horizon} steps later (a seasonal-naive baseline
+ * before the first model). {@link #maybeRetrain} is called once the events of a time stamp are in:
+ * when due, it trains a candidate (warm-started) on the replay buffer, i.e. the newest
+ * {@code samplesPerKey} windows of every key whose targets are all already observed, holding out
+ * the newest as validation; the candidate is published only if its validation loss is finite and
+ * lower than the published model's; then every key's state is re-warmed by replaying its last
+ * {@code window} inputs through the new weights. Each model carries a frozen copy of every key's
+ * scaler, so training and serving scale alike.
+ */
+public final class OnlineForecaster {
+
+    private final OnlineRecipe recipe;
+    private final NetConfig netConfig;
+    private final InputRows rows;
+    private final Map<String, KeyState> keys = new LinkedHashMap<>();
+    private final float[] row;
+    private final float[] out;
+    private final float[] one = new float[1];
+    /** [0] the published model, [1] the one before it (for the ensemble); null until trained. */
+    private final Model[] models = new Model[2];
+    private long nextRetrainMillis = Long.MIN_VALUE;
+    private int fits;
+    private int published;
+    private final List<TrainingReport> reports = new ArrayList<>();
+
+    private record Model(RecurrentNet net, Map<String, StreamingScaler> scalers) {
+    }
+
+    private final class KeyState {
+        final SeriesBuffer buffer = new SeriesBuffer(recipe.historyLength());
+        final StreamingScaler live = new StreamingScaler(1);
+        /** [0] the running state under the published model, [1] under the model before it. */
+        final float[][] states = {new float[netConfig.stateSize()], new float[netConfig.stateSize()]};
+    }
+
+    public OnlineForecaster(OnlineRecipe recipe) {
+        this.recipe = recipe;
+        this.rows = new InputRows(recipe.horizon(), recipe.season());
+        this.netConfig = new NetConfig(recipe.cell(), rows.size(), recipe.hidden(), recipe.layers(), recipe.horizon());
+        this.row = new float[rows.size()];
+        this.out = new float[recipe.horizon()];
+    }
+
+    public OnlineRecipe recipe() {
+        return recipe;
+    }
+
+    /**
+     * Appends one event and returns the forecast of the value {@code horizon} steps later, in the
+     * value's units; NaN only if the key has never had a finite value.
+     */
+    public float observe(String key, long epochMillis, float value) {
+        KeyState k = keys.computeIfAbsent(key, x -> new KeyState());
+        k.buffer.append(epochMillis, value);
+        if (!Float.isNaN(value)) {
+            one[0] = value;
+            k.live.update(one);
+        }
+        long i = k.buffer.last();
+        if (models[0] == null) {
+            return baseline(k.buffer, i);
+        }
+        float forecast = forecast(0, key, k, i);
+        if (recipe.ensemble() && models[1] != null) {
+            forecast = 0.5f * (forecast + forecast(1, key, k, i));
+        }
+        return forecast;
+    }
+
+    private float forecast(int slot, String key, KeyState k, long i) {
+        Model m = models[slot];
+        StreamingScaler scaler = scalerOf(m, key, k);
+        rows.write(k.buffer, i, scaler, row, 0);
+        m.net().step(k.states[slot], row, out);
+        return decode(out[recipe.horizon() - 1], k.buffer, i, scaler);
+    }
+
+    private float decode(float z, SeriesBuffer buffer, long i, StreamingScaler scaler) {
+        if (recipe.residual()) {
+            long lag = i + recipe.horizon() - recipe.season();
+            if (!buffer.holds(lag) || Float.isNaN(buffer.filled(lag))) {
+                return baseline(buffer, i);
+            }
+            z += scaler.transform(0, buffer.filled(lag));
+        }
+        return scaler.inverse(0, z);
+    }
+
+    /** Seasonal naive when last season's value is held, else the last value (persistence). */
+    private float baseline(SeriesBuffer buffer, long i) {
+        long lag = i + recipe.horizon() - recipe.season();
+        if (recipe.season() > 0 && buffer.holds(lag) && !Float.isNaN(buffer.filled(lag))) {
+            return buffer.filled(lag);
+        }
+        return buffer.filled(i);
+    }
+
+    private static StreamingScaler scalerOf(Model m, String key, KeyState k) {
+        StreamingScaler s = m.scalers().get(key);
+        return s != null ? s : k.live; // a key first seen after the model was trained
+    }
+
+    /**
+     * Retrains if due at {@code epochMillis} (the time stamp whose events were all observed).
+     * Returns the fit's report, or null if no fit was due or possible.
+     */
+    public TrainingReport maybeRetrain(long epochMillis) {
+        if (models[0] != null && epochMillis < nextRetrainMillis) {
+            return null;
+        }
+        Map<String, StreamingScaler> frozen = new LinkedHashMap<>();
+        keys.forEach((key, k) -> frozen.put(key, k.live.copy()));
+        WindowedSamples samples = samples(frozen);
+        if (samples == null) {
+            return null;
+        }
+        boolean cold = models[0] == null;
+        RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : models[0].net().copy();
+        TrainingConfig config = recipe.training().toBuilder()
+                .epochs(cold ? recipe.firstEpochs() : Math.max(1, recipe.warmEpochs()))
+                .seed(recipe.seed() * 1_000_003L + fits).build();
+        TrainingReport report = new Trainer(config).fit(candidate, samples);
+        fits++;
+        reports.add(report);
+        nextRetrainMillis = epochMillis + recipe.retrainEvery().toMillis();
+        boolean better = Double.isFinite(report.bestValidationLoss())
+                ? report.bestEpoch() > 0 : Double.isFinite(report.finalTrainLoss());
+        if (better) {
+            publish(new Model(candidate, frozen));
+        }
+        return report;
+    }
+
+    private void publish(Model model) {
+        models[1] = models[0];
+        models[0] = model;
+        published++;
+        for (Map.Entry<String, KeyState> e : keys.entrySet()) {
+            KeyState k = e.getValue();
+            float[] previous = k.states[0];
+            k.states[0] = k.states[1];
+            k.states[1] = previous; // the old model keeps its running state
+            rewarm(model, e.getKey(), k);
+        }
+    }
+
+    /** Zero state, then the key's last {@code window} inputs through the new weights. */
+    private void rewarm(Model model, String key, KeyState k) {
+        float[] state = k.states[0];
+        Arrays.fill(state, 0f);
+        StreamingScaler scaler = scalerOf(model, key, k);
+        long last = k.buffer.last();
+        long from = Math.max(k.buffer.first(), last - recipe.window() + 1);
+        for (long i = from; i <= last; i++) {
+            rows.write(k.buffer, i, scaler, row, 0);
+            model.net().step(state, row, out);
+        }
+    }
+
+    /**
+     * The replay buffer as samples: per key the newest {@code samplesPerKey} windows whose inputs
+     * (with their seasonal look-back) are held and whose targets are observed, all keys merged in
+     * time order so the validation part is the newest. Null if no key has {@code minSamples}.
+     */
+    private WindowedSamples samples(Map<String, StreamingScaler> scalers) {
+        int h = recipe.horizon();
+        int window = recipe.window();
+        int season = recipe.season();
+        List<long[]> ends = new ArrayList<>(); // {key ordinal, end index, end time}
+        List<KeyState> states = new ArrayList<>(keys.values());
+        List<String> names = new ArrayList<>(keys.keySet());
+        int most = 0;
+        for (int key = 0; key < states.size(); key++) {
+            SeriesBuffer b = states.get(key).buffer;
+            long lastEnd = b.last() - h;
+            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - recipe.samplesPerKey() + 1);
+            int n = 0;
+            for (long e = firstEnd; e <= lastEnd; e++) {
+                if (!Float.isNaN(b.filled(e - window + 1))) {
+                    ends.add(new long[] {key, e, b.timestamp(e)});
+                    n++;
+                }
+            }
+            most = Math.max(most, n);
+        }
+        if (most < recipe.minSamples()) {
+            return null;
+        }
+        ends.sort(Comparator.comparingLong((long[] a) -> a[2]).thenComparingLong(a -> a[0]));
+        int in = rows.size();
+        float[] inputs = new float[ends.size() * window * in];
+        float[] targets = new float[ends.size() * h];
+        for (int s = 0; s < ends.size(); s++) {
+            long[] end = ends.get(s);
+            SeriesBuffer b = states.get((int) end[0]).buffer;
+            StreamingScaler scaler = scalers.get(names.get((int) end[0]));
+            long e = end[1];
+            for (int t = 0; t < window; t++) {
+                rows.write(b, e - window + 1 + t, scaler, inputs, (s * window + t) * in);
+            }
+            for (int k = 1; k <= h; k++) {
+                float y = b.observed(e + k);
+                float z = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
+                if (recipe.residual()) {
+                    z -= InputRows.z(b, e + k - season, scaler);
+                }
+                targets[s * h + k - 1] = z;
+            }
+        }
+        return new WindowedSamples(window, in, h, inputs, targets);
+    }
+
+    /** Fits run so far (published or not). */
+    public int fits() {
+        return fits;
+    }
+
+    /** Models published so far. */
+    public int published() {
+        return published;
+    }
+
+    public List<TrainingReport> reports() {
+        return reports;
+    }
+
+    public NetConfig netConfig() {
+        return netConfig;
+    }
+}
