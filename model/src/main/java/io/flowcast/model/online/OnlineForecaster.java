@@ -56,7 +56,7 @@ public final class OnlineForecaster {
 
     public OnlineForecaster(OnlineRecipe recipe) {
         this.recipe = recipe;
-        this.rows = new InputRows(recipe.horizon(), recipe.season());
+        this.rows = new InputRows(recipe.horizon(), recipe.season(), recipe.seasons());
         this.netConfig = new NetConfig(recipe.cell(), rows.size(), recipe.hidden(), recipe.layers(), recipe.horizon());
         this.row = new float[rows.size()];
         this.out = new float[recipe.horizon()];
@@ -98,22 +98,19 @@ public final class OnlineForecaster {
 
     private float decode(float z, SeriesBuffer buffer, long i, StreamingScaler scaler) {
         if (recipe.residual()) {
-            long lag = i + recipe.horizon() - recipe.season();
-            if (!buffer.holds(lag) || Float.isNaN(buffer.filled(lag))) {
+            float reference = rows.reference(buffer, i + recipe.horizon());
+            if (Float.isNaN(reference)) {
                 return baseline(buffer, i);
             }
-            z += scaler.transform(0, buffer.filled(lag));
+            z += scaler.transform(0, reference);
         }
         return scaler.inverse(0, z);
     }
 
-    /** Seasonal naive when last season's value is held, else the last value (persistence). */
+    /** The seasonal reference (median of past seasons) when there is one, else the last value. */
     private float baseline(SeriesBuffer buffer, long i) {
-        long lag = i + recipe.horizon() - recipe.season();
-        if (recipe.season() > 0 && buffer.holds(lag) && !Float.isNaN(buffer.filled(lag))) {
-            return buffer.filled(lag);
-        }
-        return buffer.filled(i);
+        float reference = recipe.season() > 0 ? rows.reference(buffer, i + recipe.horizon()) : Float.NaN;
+        return Float.isNaN(reference) ? buffer.filled(i) : reference;
     }
 
     private static StreamingScaler scalerOf(Model m, String key, KeyState k) {
@@ -223,7 +220,7 @@ public final class OnlineForecaster {
                 float y = b.observed(e + k);
                 float z = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
                 if (recipe.residual()) {
-                    z -= InputRows.z(b, e + k - season, scaler);
+                    z -= InputRows.zOf(rows.reference(b, e + k), scaler);
                 }
                 targets[s * h + k - 1] = z;
             }

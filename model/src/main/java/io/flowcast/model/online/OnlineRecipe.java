@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param horizon          H: the head predicts steps 1..H ahead; the forecast is step H
  * @param window           L: steps per training window (and replayed to re-warm a key's state)
  * @param season           P: seasonal period in steps (one week); 0 = no seasonal lags or residual
- * @param residual         targets are z(x[t+k]) - z(x[t+k-P]) (a correction of seasonal naive)
+ * @param seasons          S: past seasons whose median is the seasonal reference
+ * @param residual         targets are z(x[t+k]) - z(r[t+k]), a correction of the seasonal
+ *                         reference r (see {@link InputRows})
  *                         instead of z(x[t+k]); needs {@code season > 0}
  * @param cell             recurrent cell
  * @param hidden           hidden units per layer
@@ -27,7 +29,7 @@ import java.time.Duration;
  * @param ensemble         forecast the mean of the published model and the one before it
  * @param seed             weight initialisation and shuffles
  */
-public record OnlineRecipe(int horizon, int window, int season, boolean residual, CellType cell, int hidden,
+public record OnlineRecipe(int horizon, int window, int season, int seasons, boolean residual, CellType cell, int hidden,
                            int layers, int samplesPerKey, int minSamples, Duration retrainEvery, int firstEpochs,
                            int warmEpochs, TrainingConfig training, boolean ensemble, long seed) {
 
@@ -35,6 +37,9 @@ public record OnlineRecipe(int horizon, int window, int season, boolean residual
         if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || samplesPerKey <= 0
                 || minSamples <= 0 || firstEpochs <= 0 || warmEpochs < 0) {
             throw new IllegalArgumentException("invalid recipe sizes");
+        }
+        if (season > 0 && seasons <= 0) {
+            throw new IllegalArgumentException("seasons must be positive");
         }
         if (residual && season == 0) {
             throw new IllegalArgumentException("residual targets need a seasonal period");
@@ -53,18 +58,18 @@ public record OnlineRecipe(int horizon, int window, int season, boolean residual
         int perWeek = 7 * perDay;
         TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.huber(1f))
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
-        return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, true, CellType.LSTM, 32, 1,
+        return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
                 4000, 1000, Duration.ofDays(7), 20, 4, training, false, 1L);
     }
 
     /** Steps the live operator must keep per key: the re-warm window plus the seasonal look-back. */
     public int liveRingLength() {
-        return window + season;
+        return window + season * seasons;
     }
 
     /** Steps the trainer keeps per key: replay windows plus look-back plus targets. */
     public int historyLength() {
-        return samplesPerKey + window + season + horizon;
+        return samplesPerKey + window + season * seasons + horizon;
     }
 
     public int inputSize() {
@@ -77,7 +82,7 @@ public record OnlineRecipe(int horizon, int window, int season, boolean residual
 
     /** Copy-with-changes, for experiments. */
     public static final class Builder {
-        public int horizon, window, season, hidden, layers, samplesPerKey, minSamples, firstEpochs, warmEpochs;
+        public int horizon, window, season, seasons, hidden, layers, samplesPerKey, minSamples, firstEpochs, warmEpochs;
         public boolean residual, ensemble;
         public CellType cell;
         public Duration retrainEvery;
@@ -85,14 +90,14 @@ public record OnlineRecipe(int horizon, int window, int season, boolean residual
         public long seed;
 
         Builder(OnlineRecipe r) {
-            horizon = r.horizon; window = r.window; season = r.season; residual = r.residual; cell = r.cell;
+            horizon = r.horizon; window = r.window; season = r.season; seasons = r.seasons; residual = r.residual; cell = r.cell;
             hidden = r.hidden; layers = r.layers; samplesPerKey = r.samplesPerKey; minSamples = r.minSamples;
             retrainEvery = r.retrainEvery; firstEpochs = r.firstEpochs; warmEpochs = r.warmEpochs;
             training = r.training; ensemble = r.ensemble; seed = r.seed;
         }
 
         public OnlineRecipe build() {
-            return new OnlineRecipe(horizon, window, season, residual, cell, hidden, layers, samplesPerKey,
+            return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, samplesPerKey,
                     minSamples, retrainEvery, firstEpochs, warmEpochs, training, ensemble, seed);
         }
     }

@@ -42,6 +42,7 @@ public final class NycTaxiOnlineExperiment {
     public static void main(String[] args) throws IOException {
         Path file = SharedFiles.dataDir().resolve("htmresearch/nyc_taxi.csv");
         Series series = Series.readNupic(file);
+        String dump = System.getProperty("forecasts"); // optional: write t, value, forecast(t+5) as CSV
         OnlineRecipe recipe = RecipeArgs.apply(OnlineRecipe.defaults(Duration.ofMinutes(30), HORIZON), args);
         System.out.println(recipe);
 
@@ -73,6 +74,13 @@ public final class NycTaxiOnlineExperiment {
                 persistence.nrmse(SERIES_STD), 100 * persistence.wape());
         System.out.printf(Locale.ROOT, "model:       NRMSE %.4f  MAPE %.2f%%  (%d scored)%n",
                 model.nrmse(SERIES_STD), 100 * model.wape(), model.count());
+        if (dump != null) {
+            StringBuilder csv = new StringBuilder("t,value,forecast\n");
+            for (int t = 0; t < n; t++) {
+                csv.append(t).append(',').append(series.value(t)).append(',').append(forecast[t]).append('\n');
+            }
+            Files.writeString(Path.of(dump), csv);
+        }
         System.out.printf(Locale.ROOT, "retrains %d, published %d; CPU %.1f s (training %.1f s), wall %.1f s%n",
                 forecaster.fits(), forecaster.published(), cpu, trainCpu / 1e9, wall);
     }
@@ -117,6 +125,7 @@ public final class NycTaxiOnlineExperiment {
                 switch (kv[0]) {
                     case "window" -> b.window = Integer.parseInt(v);
                     case "season" -> b.season = Integer.parseInt(v);
+                    case "seasons" -> b.seasons = Integer.parseInt(v);
                     case "residual" -> b.residual = Boolean.parseBoolean(v);
                     case "cell" -> b.cell = CellType.valueOf(v.toUpperCase(Locale.ROOT));
                     case "hidden" -> b.hidden = Integer.parseInt(v);
