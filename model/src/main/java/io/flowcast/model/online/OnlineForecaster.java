@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code step} and returns the forecast for {@code horizon} steps later (a seasonal-naive baseline
  * before the first model). {@link #maybeRetrain} is called once the events of a time stamp are in:
  * when due, it trains a candidate (warm-started) on the replay buffer, i.e. the newest
- * {@code samplesPerKey} windows of every key whose targets are all already observed, holding out
+ * windows of every key whose targets are all already observed, holding out
  * the newest as validation; the candidate is published only if its validation loss is finite and
  * lower than the published model's; then every key's state is re-warmed by replaying its last
  * {@code window} inputs through the new weights. Each model carries a frozen copy of every key's
@@ -123,7 +123,7 @@ public final class OnlineForecaster {
      * Returns the fit's report, or null if no fit was due or possible.
      */
     public TrainingReport maybeRetrain(long epochMillis) {
-        if (models[0] != null && epochMillis < nextRetrainMillis) {
+        if (fits > 0 && epochMillis < nextRetrainMillis) { // a cold fit that was not published waits too
             return null;
         }
         Map<String, StreamingScaler> frozen = new LinkedHashMap<>();
@@ -176,9 +176,10 @@ public final class OnlineForecaster {
     }
 
     /**
-     * The replay buffer as samples: per key the newest {@code samplesPerKey} windows whose inputs
-     * (with their seasonal look-back) are held and whose targets are observed, all keys merged in
-     * time order so the validation part is the newest. Null if no key has {@code minSamples}.
+     * The replay buffer as samples: per key the newest {@code replaySamples / keys} windows whose
+     * inputs (with a season of look-back) are held and whose targets are observed, all keys merged
+     * in time order so the validation part is the newest. Null while fewer than {@code minSamples}.
+     * Splitting one budget among the keys keeps the cost of a fit independent of the key count.
      */
     private WindowedSamples samples(Map<String, StreamingScaler> scalers) {
         int h = recipe.horizon();
@@ -187,21 +188,18 @@ public final class OnlineForecaster {
         List<long[]> ends = new ArrayList<>(); // {key ordinal, end index, end time}
         List<KeyState> states = new ArrayList<>(keys.values());
         List<String> names = new ArrayList<>(keys.keySet());
-        int most = 0;
+        int perKey = Math.max(1, recipe.replaySamples() / Math.max(1, keys.size()));
         for (int key = 0; key < states.size(); key++) {
             SeriesBuffer b = states.get(key).buffer;
             long lastEnd = b.last() - h;
-            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - recipe.samplesPerKey() + 1);
-            int n = 0;
+            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - perKey + 1);
             for (long e = firstEnd; e <= lastEnd; e++) {
                 if (!Float.isNaN(b.filled(e - window + 1))) {
                     ends.add(new long[] {key, e, b.timestamp(e)});
-                    n++;
                 }
             }
-            most = Math.max(most, n);
         }
-        if (most < recipe.minSamples()) {
+        if (ends.size() < recipe.minSamples()) {
             return null;
         }
         ends.sort(Comparator.comparingLong((long[] a) -> a[2]).thenComparingLong(a -> a[0]));

@@ -19,8 +19,9 @@ import java.time.Duration;
  * @param cell             recurrent cell
  * @param hidden           hidden units per layer
  * @param layers           recurrent layers
- * @param samplesPerKey    replay buffer: the newest windows of each key trained on
- * @param minSamples       windows a key needs before the first model is trained
+ * @param replaySamples    replay budget: each fit trains on the newest {@code replaySamples / keys}
+ *                         windows of every key
+ * @param minSamples       windows (all keys) needed before the first model is trained
  * @param retrainEvery     event time between retrains
  * @param firstEpochs      epochs of the first (cold) fit
  * @param warmEpochs       epochs of each later fit, warm-started from the published model
@@ -30,11 +31,11 @@ import java.time.Duration;
  * @param seed             weight initialisation and shuffles
  */
 public record OnlineRecipe(int horizon, int window, int season, int seasons, boolean residual, CellType cell, int hidden,
-                           int layers, int samplesPerKey, int minSamples, Duration retrainEvery, int firstEpochs,
+                           int layers, int replaySamples, int minSamples, Duration retrainEvery, int firstEpochs,
                            int warmEpochs, TrainingConfig training, boolean ensemble, long seed) {
 
     public OnlineRecipe {
-        if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || samplesPerKey <= 0
+        if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || replaySamples <= 0
                 || minSamples <= 0 || firstEpochs <= 0 || warmEpochs < 0) {
             throw new IllegalArgumentException("invalid recipe sizes");
         }
@@ -56,7 +57,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
     public static OnlineRecipe defaults(Duration step, int horizon) {
         int perDay = (int) (Duration.ofDays(1).toMillis() / step.toMillis());
         int perWeek = 7 * perDay;
-        TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.huber(1f))
+        TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
         return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
                 4000, 1000, Duration.ofDays(7), 20, 4, training, false, 1L);
@@ -69,7 +70,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
 
     /** Steps the trainer keeps per key: replay windows plus look-back plus targets. */
     public int historyLength() {
-        return samplesPerKey + window + season * seasons + horizon;
+        return replaySamples + window + season * seasons + horizon;
     }
 
     public int inputSize() {
@@ -82,7 +83,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
 
     /** Copy-with-changes, for experiments. */
     public static final class Builder {
-        public int horizon, window, season, seasons, hidden, layers, samplesPerKey, minSamples, firstEpochs, warmEpochs;
+        public int horizon, window, season, seasons, hidden, layers, replaySamples, minSamples, firstEpochs, warmEpochs;
         public boolean residual, ensemble;
         public CellType cell;
         public Duration retrainEvery;
@@ -91,13 +92,13 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
 
         Builder(OnlineRecipe r) {
             horizon = r.horizon; window = r.window; season = r.season; seasons = r.seasons; residual = r.residual; cell = r.cell;
-            hidden = r.hidden; layers = r.layers; samplesPerKey = r.samplesPerKey; minSamples = r.minSamples;
+            hidden = r.hidden; layers = r.layers; replaySamples = r.replaySamples; minSamples = r.minSamples;
             retrainEvery = r.retrainEvery; firstEpochs = r.firstEpochs; warmEpochs = r.warmEpochs;
             training = r.training; ensemble = r.ensemble; seed = r.seed;
         }
 
         public OnlineRecipe build() {
-            return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, samplesPerKey,
+            return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, replaySamples,
                     minSamples, retrainEvery, firstEpochs, warmEpochs, training, ensemble, seed);
         }
     }

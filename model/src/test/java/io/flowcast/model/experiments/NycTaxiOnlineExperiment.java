@@ -130,7 +130,7 @@ public final class NycTaxiOnlineExperiment {
                     case "cell" -> b.cell = CellType.valueOf(v.toUpperCase(Locale.ROOT));
                     case "hidden" -> b.hidden = Integer.parseInt(v);
                     case "layers" -> b.layers = Integer.parseInt(v);
-                    case "samples" -> b.samplesPerKey = Integer.parseInt(v);
+                    case "samples" -> b.replaySamples = Integer.parseInt(v);
                     case "min" -> b.minSamples = Integer.parseInt(v);
                     case "every" -> b.retrainEvery = Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
                     case "first" -> b.firstEpochs = Integer.parseInt(v);
