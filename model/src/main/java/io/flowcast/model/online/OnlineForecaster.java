@@ -44,7 +44,11 @@ public final class OnlineForecaster {
     private int published;
     private final List<TrainingReport> reports = new ArrayList<>();
 
-    private record Model(RecurrentNet net, Map<String, StreamingScaler> scalers) {
+    /**
+     * A published model: the net, the per-key scalers it was trained with, and per horizon k the
+     * weight of persistence in the baseline its residuals are added to (see {@link BlendedBaseline}).
+     */
+    private record Model(RecurrentNet net, Map<String, StreamingScaler> scalers, float[] persistenceWeight) {
     }
 
     private final class KeyState {
@@ -93,16 +97,15 @@ public final class OnlineForecaster {
         StreamingScaler scaler = scalerOf(m, key, k);
         rows.write(k.buffer, i, scaler, row, 0);
         m.net().step(k.states[slot], row, out);
-        return decode(out[recipe.horizon() - 1], k.buffer, i, scaler);
+        return decode(m, out[recipe.horizon() - 1], k.buffer, i, scaler);
     }
 
-    private float decode(float z, SeriesBuffer buffer, long i, StreamingScaler scaler) {
+    private float decode(Model m, float z, SeriesBuffer buffer, long i, StreamingScaler scaler) {
         if (recipe.residual()) {
-            float reference = rows.reference(buffer, i + recipe.horizon());
-            if (Float.isNaN(reference)) {
-                return baseline(buffer, i);
-            }
-            z += scaler.transform(0, reference);
+            float last = buffer.filled(i);
+            float reference = recipe.season() > 0 ? rows.reference(buffer, i + recipe.horizon()) : Float.NaN;
+            z += BlendedBaseline.value(m.persistenceWeight()[recipe.horizon() - 1],
+                    InputRows.zOf(last, scaler), Float.isNaN(reference) ? Float.NaN : scaler.transform(0, reference));
         }
         return scaler.inverse(0, z);
     }
@@ -128,7 +131,8 @@ public final class OnlineForecaster {
         }
         Map<String, StreamingScaler> frozen = new LinkedHashMap<>();
         keys.forEach((key, k) -> frozen.put(key, k.live.copy()));
-        WindowedSamples samples = samples(frozen);
+        float[] weights = new float[recipe.horizon()];
+        WindowedSamples samples = samples(frozen, weights);
         if (samples == null) {
             return null;
         }
@@ -144,7 +148,7 @@ public final class OnlineForecaster {
         boolean better = Double.isFinite(report.bestValidationLoss())
                 ? report.bestEpoch() > 0 : Double.isFinite(report.finalTrainLoss());
         if (better) {
-            publish(new Model(candidate, frozen));
+            publish(new Model(candidate, frozen, weights));
         }
         return report;
     }
@@ -181,7 +185,7 @@ public final class OnlineForecaster {
      * in time order so the validation part is the newest. Null while fewer than {@code minSamples}.
      * Splitting one budget among the keys keeps the cost of a fit independent of the key count.
      */
-    private WindowedSamples samples(Map<String, StreamingScaler> scalers) {
+    private WindowedSamples samples(Map<String, StreamingScaler> scalers, float[] weights) {
         int h = recipe.horizon();
         int window = recipe.window();
         int season = recipe.season();
@@ -206,6 +210,7 @@ public final class OnlineForecaster {
         int in = rows.size();
         float[] inputs = new float[ends.size() * window * in];
         float[] targets = new float[ends.size() * h];
+        float[] baselines = recipe.residual() ? new float[ends.size() * h * 2] : null; // {last, reference}
         for (int s = 0; s < ends.size(); s++) {
             long[] end = ends.get(s);
             SeriesBuffer b = states.get((int) end[0]).buffer;
@@ -214,14 +219,19 @@ public final class OnlineForecaster {
             for (int t = 0; t < window; t++) {
                 rows.write(b, e - window + 1 + t, scaler, inputs, (s * window + t) * in);
             }
+            float last = InputRows.z(b, e, scaler);
             for (int k = 1; k <= h; k++) {
                 float y = b.observed(e + k);
-                float z = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
-                if (recipe.residual()) {
-                    z -= InputRows.zOf(rows.reference(b, e + k), scaler);
+                targets[s * h + k - 1] = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
+                if (baselines != null) {
+                    float r = season > 0 ? rows.reference(b, e + k) : Float.NaN;
+                    baselines[(s * h + k - 1) * 2] = last;
+                    baselines[(s * h + k - 1) * 2 + 1] = Float.isNaN(r) ? Float.NaN : scaler.transform(0, r);
                 }
-                targets[s * h + k - 1] = z;
             }
+        }
+        if (baselines != null) {
+            BlendedBaseline.fitAndSubtract(h, targets, baselines, weights);
         }
         return new WindowedSamples(window, in, h, inputs, targets);
     }

@@ -25,8 +25,9 @@ import java.util.Locale;
  * persistence (the last observed value) and the seasonal reference.
  *
  * <p>Run: {@code java -cp model/target/classes:model/target/test-classes
- * io.flowcast.model.experiments.BeijingPm25OnlineExperiment [stations=Dongsi,Wanliu] [name=value ...]}
- * (recipe overrides as in {@link NycTaxiOnlineExperiment}).
+ * io.flowcast.model.experiments.BeijingPm25OnlineExperiment [stations=Dongsi,Wanliu] [name=value ...]
+ * [hours=17520]} (recipe overrides as in {@link NycTaxiOnlineExperiment}; {@code hours} keeps the
+ * first N hours only, for a cheaper check).
  */
 public final class BeijingPm25OnlineExperiment {
 
@@ -39,14 +40,17 @@ public final class BeijingPm25OnlineExperiment {
         String[] header = lines.get(0).split(",");
         List<String> stations = new ArrayList<>(Arrays.asList(header).subList(1, header.length));
         List<String> recipeArgs = new ArrayList<>();
+        int hours = lines.size() - 1;
         for (String a : args) {
-            if (a.startsWith("stations=")) {
+            if (a.startsWith("hours=")) { // a shorter run: the first N hours only
+                hours = Math.min(hours, Integer.parseInt(a.substring(6)));
+            } else if (a.startsWith("stations=")) {
                 stations.retainAll(Arrays.asList(a.substring(9).split(",")));
             } else {
                 recipeArgs.add(a);
             }
         }
-        int n = lines.size() - 1;
+        int n = hours;
         long[] times = new long[n];
         float[][] values = new float[stations.size()][n];
         DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
