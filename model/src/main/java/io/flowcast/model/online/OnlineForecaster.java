@@ -40,15 +40,18 @@ public final class OnlineForecaster {
     /** [0] the published model, [1] the one before it (for the ensemble); null until trained. */
     private final Model[] models = new Model[2];
     private long nextRetrainMillis = Long.MIN_VALUE;
+    /** The net of the last fit, published or not: the next fit starts from it. */
+    private RecurrentNet trained;
     private int fits;
     private int published;
     private final List<TrainingReport> reports = new ArrayList<>();
 
     /**
-     * A published model: the net, the per-key scalers it was trained with, and per horizon k the
-     * weight of persistence in the baseline its residuals are added to (see {@link BlendedBaseline}).
+     * A published model: the net (null: the fitted baseline alone, when no net beat it), the
+     * per-key scalers it was trained with, and the coefficients of the {@link BlendedBaseline} its
+     * residuals are added to.
      */
-    private record Model(RecurrentNet net, Map<String, StreamingScaler> scalers, float[] persistenceWeight) {
+    private record Model(RecurrentNet net, Map<String, StreamingScaler> scalers, float[] baseline) {
     }
 
     private final class KeyState {
@@ -95,6 +98,9 @@ public final class OnlineForecaster {
     private float forecast(int slot, String key, KeyState k, long i) {
         Model m = models[slot];
         StreamingScaler scaler = scalerOf(m, key, k);
+        if (m.net() == null) {
+            return decode(m, 0f, k.buffer, i, scaler);
+        }
         rows.write(k.buffer, i, scaler, row, 0);
         m.net().step(k.states[slot], row, out);
         return decode(m, out[recipe.horizon() - 1], k.buffer, i, scaler);
@@ -104,7 +110,7 @@ public final class OnlineForecaster {
         if (recipe.residual()) {
             float last = buffer.filled(i);
             float reference = recipe.season() > 0 ? rows.reference(buffer, i + recipe.horizon()) : Float.NaN;
-            z += BlendedBaseline.value(m.persistenceWeight()[recipe.horizon() - 1],
+            z += BlendedBaseline.value(m.baseline(), recipe.horizon() - 1,
                     InputRows.zOf(last, scaler), Float.isNaN(reference) ? Float.NaN : scaler.transform(0, reference));
         }
         return scaler.inverse(0, z);
@@ -131,13 +137,13 @@ public final class OnlineForecaster {
         }
         Map<String, StreamingScaler> frozen = new LinkedHashMap<>();
         keys.forEach((key, k) -> frozen.put(key, k.live.copy()));
-        float[] weights = new float[recipe.horizon()];
+        float[] weights = new float[BlendedBaseline.size(recipe.horizon())];
         WindowedSamples samples = samples(frozen, weights);
         if (samples == null) {
             return null;
         }
-        boolean cold = models[0] == null;
-        RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : models[0].net().copy();
+        boolean cold = trained == null;
+        RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : trained.copy();
         TrainingConfig config = recipe.training().toBuilder()
                 .epochs(cold ? recipe.firstEpochs() : Math.max(1, recipe.warmEpochs()))
                 .seed(recipe.seed() * 1_000_003L + fits).build();
@@ -145,12 +151,44 @@ public final class OnlineForecaster {
         fits++;
         reports.add(report);
         nextRetrainMillis = epochMillis + recipe.retrainEvery().toMillis();
-        boolean better = Double.isFinite(report.bestValidationLoss())
-                ? report.bestEpoch() > 0 : Double.isFinite(report.finalTrainLoss());
-        if (better) {
+        trained = candidate;
+        // Candidates, judged on the same newest samples: the new net, the new baseline alone (a
+        // zero residual), and the published net (the fit's starting weights when warm).
+        double netLoss = report.bestValidationLoss();
+        double baselineLoss = validationLossOfZero(samples, config);
+        double publishedLoss = models[0] != null && models[0].net() != null && !cold
+                ? report.initialValidationLoss() : Double.POSITIVE_INFINITY;
+        if (!recipe.residual() || !Double.isFinite(baselineLoss)) {
+            baselineLoss = Double.POSITIVE_INFINITY; // no baseline to fall back on
+        }
+        if (Double.isFinite(netLoss) && netLoss < baselineLoss && (cold || report.bestEpoch() > 0)) {
             publish(new Model(candidate, frozen, weights));
+        } else if (baselineLoss < publishedLoss) {
+            publish(new Model(null, frozen, weights));
         }
         return report;
+    }
+
+    /** The loss of predicting a zero residual (the baseline alone) on the part the trainer validates on. */
+    private static double validationLossOfZero(WindowedSamples samples, TrainingConfig config) {
+        if (config.validationFraction() == 0) {
+            return Double.NaN;
+        }
+        int held = Math.max(1, (int) Math.round(samples.count() * config.validationFraction()));
+        int h = samples.outputSize();
+        float[] zero = new float[h];
+        float[] target = new float[h];
+        float[] grad = new float[h];
+        double sum = 0;
+        long present = 0;
+        for (int s = samples.count() - held; s < samples.count(); s++) {
+            for (int o = 0; o < h; o++) {
+                target[o] = samples.target(s, o);
+                present += Float.isNaN(target[o]) ? 0 : 1;
+            }
+            sum += config.loss().rowLoss(zero, 0, target, 0, h, grad, 0);
+        }
+        return present > 0 ? sum / present : Double.NaN;
     }
 
     private void publish(Model model) {
@@ -170,6 +208,9 @@ public final class OnlineForecaster {
     private void rewarm(Model model, String key, KeyState k) {
         float[] state = k.states[0];
         Arrays.fill(state, 0f);
+        if (model.net() == null) {
+            return;
+        }
         StreamingScaler scaler = scalerOf(model, key, k);
         long last = k.buffer.last();
         long from = Math.max(k.buffer.first(), last - recipe.window() + 1);
