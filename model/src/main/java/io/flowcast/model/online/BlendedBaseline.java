@@ -3,7 +3,9 @@ package io.flowcast.model.online;
 /**
  * The baseline a residual net corrects, per horizon k: {@code a_k * last + b_k * reference} in z
  * units (a missing reference reads as 0, the mean), with {@code a_k, b_k} fitted by least squares
- * on the replay buffer at every fit. It is a linear skip connection around the net.
+ * on the replay buffer at every fit, robustly: Huber loss with delta {@value #DELTA} (iteratively
+ * reweighted least squares), so a few smog episodes or a blizzard do not set the coefficients for
+ * every ordinary hour. It is a linear skip connection around the net.
  *
  * <p>Why: a net whose target is a small correction learns fast and never has to carry a level
  * through its saturating gates. Which baseline is close depends on the series: NYC taxi at 2.5 h is
@@ -12,6 +14,10 @@ package io.flowcast.model.online;
  * horizon find that on any series; nothing is tuned per data set.
  */
 public final class BlendedBaseline {
+
+    /** Huber delta of the fit, in z units. */
+    public static final double DELTA = 1.0;
+    static final int ITERATIONS = 10;
 
     private BlendedBaseline() {
     }
@@ -27,14 +33,32 @@ public final class BlendedBaseline {
     }
 
     /**
-     * Fits the coefficients of every horizon to the present targets, then replaces every target by
-     * its residual over the baseline.
+     * Fits the coefficients of every horizon to the present targets (Huber, by IRLS), then replaces
+     * every target by its residual over the baseline.
      *
      * @param targets      [samples x horizons], NaN = missing; overwritten with residuals
      * @param baselines    [samples x horizons x 2]: {last, reference}, reference NaN if none
      * @param coefficients receives {@link #size} floats
      */
     public static void fitAndSubtract(int horizons, float[] targets, float[] baselines, float[] coefficients) {
+        for (int k = 0; k < horizons; k++) { // start from least squares (all weights 1)
+            coefficients[2 * k] = Float.NaN;
+        }
+        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+            weightedFit(horizons, targets, baselines, coefficients);
+        }
+        for (int i = 0; i < targets.length; i++) {
+            if (!Float.isNaN(targets[i])) {
+                targets[i] -= value(coefficients, i % horizons, baselines[2 * i], baselines[2 * i + 1]);
+            }
+        }
+    }
+
+    /**
+     * One weighted least-squares solve per horizon; each row weighs 1 if the current coefficients
+     * (NaN: none yet) miss it by at most {@link #DELTA}, else {@code DELTA / |miss|}.
+     */
+    private static void weightedFit(int horizons, float[] targets, float[] baselines, float[] coefficients) {
         double[] pp = new double[horizons];
         double[] pr = new double[horizons];
         double[] rr = new double[horizons];
@@ -48,11 +72,16 @@ public final class BlendedBaseline {
             int k = i % horizons;
             double p = baselines[2 * i];
             double r = Float.isNaN(baselines[2 * i + 1]) ? 0 : baselines[2 * i + 1];
-            pp[k] += p * p;
-            pr[k] += p * r;
-            rr[k] += r * r;
-            yp[k] += y * p;
-            yr[k] += y * r;
+            double w = 1;
+            if (!Float.isNaN(coefficients[2 * k])) {
+                double miss = Math.abs(y - (coefficients[2 * k] * p + coefficients[2 * k + 1] * r));
+                w = miss <= DELTA ? 1 : DELTA / miss;
+            }
+            pp[k] += w * p * p;
+            pr[k] += w * p * r;
+            rr[k] += w * r * r;
+            yp[k] += w * y * p;
+            yr[k] += w * y * r;
         }
         for (int k = 0; k < horizons; k++) {
             double det = pp[k] * rr[k] - pr[k] * pr[k];
@@ -67,11 +96,6 @@ public final class BlendedBaseline {
             }
             coefficients[2 * k] = (float) a;
             coefficients[2 * k + 1] = (float) b;
-        }
-        for (int i = 0; i < targets.length; i++) {
-            if (!Float.isNaN(targets[i])) {
-                targets[i] -= value(coefficients, i % horizons, baselines[2 * i], baselines[2 * i + 1]);
-            }
         }
     }
 }

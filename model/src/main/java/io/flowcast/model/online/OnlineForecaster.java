@@ -44,6 +44,7 @@ public final class OnlineForecaster {
     private RecurrentNet trained;
     private int fits;
     private int published;
+    private int publishedBaselines;
     private final List<TrainingReport> reports = new ArrayList<>();
 
     /**
@@ -165,6 +166,7 @@ public final class OnlineForecaster {
             publish(new Model(candidate, frozen, weights));
         } else if (baselineLoss < publishedLoss) {
             publish(new Model(null, frozen, weights));
+            publishedBaselines++;
         }
         return report;
     }
@@ -280,6 +282,11 @@ public final class OnlineForecaster {
     /** Fits run so far (published or not). */
     public int fits() {
         return fits;
+    }
+
+    /** Of {@link #published()}, how many were the fitted baseline alone (no net beat it). */
+    public int publishedBaselines() {
+        return publishedBaselines;
     }
 
     /** Models published so far. */

@@ -102,7 +102,7 @@ public final class BeijingPm25OnlineExperiment {
                     model.rmse(), 100 * model.wape(), persistence.rmse(), 100 * persistence.wape(), ratio);
         }
         System.out.printf(Locale.ROOT, "%d of %d stations beat persistence (RMSE and WAPE)%n", beaten, stations.size());
-        System.out.printf(Locale.ROOT, "retrains %d, published %d; CPU %.1f s, wall %.1f s%n",
-                forecaster.fits(), forecaster.published(), cpu, wall);
+        System.out.printf(Locale.ROOT, "retrains %d, published %d (%d of them the baseline alone); CPU %.1f s, wall %.1f s%n",
+                forecaster.fits(), forecaster.published(), forecaster.publishedBaselines(), cpu, wall);
     }
 }

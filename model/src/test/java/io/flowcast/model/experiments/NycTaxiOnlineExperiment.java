@@ -81,8 +81,8 @@ public final class NycTaxiOnlineExperiment {
             }
             Files.writeString(Path.of(dump), csv);
         }
-        System.out.printf(Locale.ROOT, "retrains %d, published %d; CPU %.1f s (training %.1f s), wall %.1f s%n",
-                forecaster.fits(), forecaster.published(), cpu, trainCpu / 1e9, wall);
+        System.out.printf(Locale.ROOT, "retrains %d, published %d (%d of them the baseline alone); CPU %.1f s (training %.1f s), wall %.1f s%n",
+                forecaster.fits(), forecaster.published(), forecaster.publishedBaselines(), cpu, trainCpu / 1e9, wall);
     }
 
     /** A regular series read from a NuPIC CSV (3 header lines, CRLF), naive local time read as UTC. */
