@@ -289,6 +289,11 @@ public final class OnlineForecaster {
         return publishedBaselines;
     }
 
+    /** The published model's baseline coefficients {@code [a_0, c_0, a_1, c_1, ...]}; null before one. */
+    public float[] baselineCoefficients() {
+        return models[0] == null ? null : models[0].baseline().clone();
+    }
+
     /** Models published so far. */
     public int published() {
         return published;

@@ -102,6 +102,8 @@ public final class BeijingPm25OnlineExperiment {
                     model.rmse(), 100 * model.wape(), persistence.rmse(), 100 * persistence.wape(), ratio);
         }
         System.out.printf(Locale.ROOT, "%d of %d stations beat persistence (RMSE and WAPE)%n", beaten, stations.size());
+        System.out.println("baseline coefficients of the last model, per horizon (last, reference): "
+                + Arrays.toString(forecaster.baselineCoefficients()));
         System.out.printf(Locale.ROOT, "retrains %d, published %d (%d of them the baseline alone); CPU %.1f s, wall %.1f s%n",
                 forecaster.fits(), forecaster.published(), forecaster.publishedBaselines(), cpu, wall);
     }

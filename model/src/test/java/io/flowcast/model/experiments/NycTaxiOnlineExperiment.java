@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -81,6 +82,8 @@ public final class NycTaxiOnlineExperiment {
             }
             Files.writeString(Path.of(dump), csv);
         }
+        System.out.println("baseline coefficients of the last model, per horizon (last, reference): "
+                + Arrays.toString(forecaster.baselineCoefficients()));
         System.out.printf(Locale.ROOT, "retrains %d, published %d (%d of them the baseline alone); CPU %.1f s (training %.1f s), wall %.1f s%n",
                 forecaster.fits(), forecaster.published(), forecaster.publishedBaselines(), cpu, trainCpu / 1e9, wall);
     }
