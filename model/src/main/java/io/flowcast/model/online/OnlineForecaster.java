@@ -19,14 +19,17 @@ import java.util.Map;
  * what the Flink job does, in one thread, so its accuracy can be measured.
  *
  * <p>{@link #observe} takes one event of one key, advances that key's state by exactly one
- * {@code step} and returns the forecast for {@code horizon} steps later (a seasonal-naive baseline
+ * {@code step} and returns the forecast for {@code horizon} steps later (the seasonal reference
  * before the first model). {@link #maybeRetrain} is called once the events of a time stamp are in:
- * when due, it trains a candidate (warm-started) on the replay buffer, i.e. the newest
- * windows of every key whose targets are all already observed, holding out
- * the newest as validation; the candidate is published only if its validation loss is finite and
- * lower than the published model's; then every key's state is re-warmed by replaying its last
- * {@code window} inputs through the new weights. Each model carries a frozen copy of every key's
- * scaler, so training and serving scale alike.
+ * when due, it fits the {@link BlendedBaseline} and trains a candidate net on the residuals
+ * (warm-started from the published net) over the replay buffer, i.e. the newest windows of every
+ * key whose targets are all already observed, holding out the newest as validation. The candidate
+ * is published only if its validation loss is finite, better than the published net's and better
+ * than the baseline alone; failing that, the new baseline alone is published if it beats the
+ * published model. Then every key's state is re-warmed by replaying its last {@code window} inputs
+ * through the new weights. Each model carries a frozen copy of every key's scaler, so training and
+ * serving scale alike. With {@code ensemble}, the forecast is the mean of the published model's and
+ * the previous one's.
  */
 public final class OnlineForecaster {
 
@@ -40,7 +43,7 @@ public final class OnlineForecaster {
     /** [0] the published model, [1] the one before it (for the ensemble); null until trained. */
     private final Model[] models = new Model[2];
     private long nextRetrainMillis = Long.MIN_VALUE;
-    /** The net of the last fit, published or not: the next fit starts from it. */
+    /** The net of the last fit, published or not: the next fit starts from it if no net is published. */
     private RecurrentNet trained;
     private int fits;
     private int published;
@@ -143,8 +146,10 @@ public final class OnlineForecaster {
         if (samples == null) {
             return null;
         }
-        boolean cold = trained == null;
-        RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : trained.copy();
+        RecurrentNet publishedNet = models[0] != null ? models[0].net() : null;
+        RecurrentNet start = publishedNet != null ? publishedNet : trained;
+        boolean cold = start == null;
+        RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : start.copy();
         TrainingConfig config = recipe.training().toBuilder()
                 .epochs(cold ? recipe.firstEpochs() : Math.max(1, recipe.warmEpochs()))
                 .seed(recipe.seed() * 1_000_003L + fits).build();
@@ -153,16 +158,17 @@ public final class OnlineForecaster {
         reports.add(report);
         nextRetrainMillis = epochMillis + recipe.retrainEvery().toMillis();
         trained = candidate;
-        // Candidates, judged on the same newest samples: the new net, the new baseline alone (a
-        // zero residual), and the published net (the fit's starting weights when warm).
+        // Judged on the same newest windows: the new net, the new baseline alone (a zero residual)
+        // and the published net (the fit's starting weights). A published baseline alone is
+        // always replaced by the newly fitted one.
         double netLoss = report.bestValidationLoss();
         double baselineLoss = validationLossOfZero(samples, config);
-        double publishedLoss = models[0] != null && models[0].net() != null && !cold
-                ? report.initialValidationLoss() : Double.POSITIVE_INFINITY;
+        double publishedLoss = publishedNet != null ? report.initialValidationLoss() : Double.POSITIVE_INFINITY;
         if (!recipe.residual() || !Double.isFinite(baselineLoss)) {
             baselineLoss = Double.POSITIVE_INFINITY; // no baseline to fall back on
         }
-        if (Double.isFinite(netLoss) && netLoss < baselineLoss && (cold || report.bestEpoch() > 0)) {
+        boolean improved = publishedNet == null || report.bestEpoch() > 0; // else it is the published net
+        if (Double.isFinite(netLoss) && netLoss < baselineLoss && improved) {
             publish(new Model(candidate, frozen, weights));
         } else if (baselineLoss < publishedLoss) {
             publish(new Model(null, frozen, weights));
