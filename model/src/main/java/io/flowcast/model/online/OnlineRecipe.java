@@ -1,0 +1,105 @@
+package io.flowcast.model.online;
+
+import io.flowcast.model.CellType;
+import io.flowcast.model.train.Loss;
+import io.flowcast.model.train.TrainingConfig;
+import java.time.Duration;
+
+/**
+ * Every setting of online forecasting with periodic retraining ({@link OnlineForecaster}); the
+ * defaults and why are in {@code docs/accuracy-notes.md}. Lengths are in steps of the series' grid.
+ *
+ * @param horizon          H: the head predicts steps 1..H ahead; the forecast is step H
+ * @param window           L: steps per training window (and replayed to re-warm a key's state)
+ * @param season           P: seasonal period in steps (one week); 0 = no seasonal lags or residual
+ * @param seasons          S: past seasons whose median is the seasonal reference
+ * @param residual         targets are z(x[t+k]) - z(r[t+k]), a correction of the seasonal
+ *                         reference r (see {@link InputRows})
+ *                         instead of z(x[t+k]); needs {@code season > 0}
+ * @param cell             recurrent cell
+ * @param hidden           hidden units per layer
+ * @param layers           recurrent layers
+ * @param replaySamples    replay budget: each fit trains on the newest {@code replaySamples / keys}
+ *                         windows of every key
+ * @param minSamples       windows (all keys) needed before the first model is trained
+ * @param retrainEvery     event time between retrains
+ * @param firstEpochs      epochs of the first (cold) fit
+ * @param warmEpochs       epochs of each later fit, warm-started from the published model
+ * @param training         batch, learning rate, loss, validation fraction, patience (epochs and
+ *                         seed are set per fit)
+ * @param ensemble         forecast the mean of the published model and the one before it
+ * @param seed             weight initialisation and shuffles
+ */
+public record OnlineRecipe(int horizon, int window, int season, int seasons, boolean residual, CellType cell, int hidden,
+                           int layers, int replaySamples, int minSamples, Duration retrainEvery, int firstEpochs,
+                           int warmEpochs, TrainingConfig training, boolean ensemble, long seed) {
+
+    public OnlineRecipe {
+        if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || replaySamples <= 0
+                || minSamples <= 0 || firstEpochs <= 0 || warmEpochs < 0) {
+            throw new IllegalArgumentException("invalid recipe sizes");
+        }
+        if (season > 0 && seasons <= 0) {
+            throw new IllegalArgumentException("seasons must be positive");
+        }
+        if (residual && season == 0) {
+            throw new IllegalArgumentException("residual targets need a seasonal period");
+        }
+        if (retrainEvery == null || retrainEvery.isNegative() || retrainEvery.isZero()) {
+            throw new IllegalArgumentException("retrainEvery must be positive");
+        }
+    }
+
+    /**
+     * The defaults for a series sampled every {@code step}, forecasting {@code horizon} steps ahead:
+     * season one week, window one day (at least 24 steps).
+     */
+    public static OnlineRecipe defaults(Duration step, int horizon) {
+        int perDay = (int) (Duration.ofDays(1).toMillis() / step.toMillis());
+        int perWeek = 7 * perDay;
+        TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
+                .validationFraction(0.1).patience(3).clipNorm(1.0).build();
+        return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
+                4000, 1000, Duration.ofDays(7), 20, 4, training, true, 1L);
+    }
+
+    /** Steps the live operator must keep per key: the re-warm window plus the seasonal look-back. */
+    public int liveRingLength() {
+        return window + season * seasons;
+    }
+
+    /** Steps the trainer keeps per key: replay windows plus look-back plus targets. */
+    public int historyLength() {
+        return replaySamples + window + season * seasons + horizon;
+    }
+
+    public int inputSize() {
+        return 1 + io.flowcast.model.features.CalendarFeatures.SIZE + (season > 0 ? horizon + 1 : 0);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Copy-with-changes, for experiments. */
+    public static final class Builder {
+        public int horizon, window, season, seasons, hidden, layers, replaySamples, minSamples, firstEpochs, warmEpochs;
+        public boolean residual, ensemble;
+        public CellType cell;
+        public Duration retrainEvery;
+        public TrainingConfig training;
+        public long seed;
+
+        Builder(OnlineRecipe r) {
+            horizon = r.horizon; window = r.window; season = r.season; seasons = r.seasons; residual = r.residual; cell = r.cell;
+            hidden = r.hidden; layers = r.layers; replaySamples = r.replaySamples; minSamples = r.minSamples;
+            retrainEvery = r.retrainEvery; firstEpochs = r.firstEpochs; warmEpochs = r.warmEpochs;
+            training = r.training; ensemble = r.ensemble; seed = r.seed;
+        }
+
+        public OnlineRecipe build() {
+            return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, replaySamples,
+                    minSamples, retrainEvery, firstEpochs, warmEpochs, training, ensemble, seed);
+        }
+    }
+}
