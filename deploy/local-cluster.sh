@@ -212,7 +212,7 @@ local-cluster: up in $((SECONDS - started)) s
   state backend  $STATE_BACKEND, checkpoints $DIR/checkpoints, savepoints $DIR/savepoints
   conf           $DIR/conf/config.yaml
   logs           $DIR/log (also in the web UI)
-  stop           deploy/local-cluster.sh stop
+  stop           ${FLOWCAST_CLUSTER_DIR:+FLOWCAST_CLUSTER_DIR=$DIR }deploy/local-cluster.sh stop
 EOF
 }
 
