@@ -25,7 +25,7 @@ import java.util.Map;
  * (warm-started from the published net) over the replay buffer, i.e. the newest windows of every
  * key whose targets are all already observed, holding out the newest as validation. The candidate
  * is published only if its validation loss is finite, better than the published net's and better
- * than the baseline alone; failing that, the new baseline alone is published if it beats the
+ * than the baseline alone by a margin; failing that, the new baseline alone is published if it beats the
  * published model. Then every key's state is re-warmed by replaying its last {@code window} inputs
  * through the new weights. Each model carries a frozen copy of every key's scaler, so training and
  * serving scale alike. With {@code ensemble}, the forecast is the mean of the published model's and
@@ -168,7 +168,7 @@ public final class OnlineForecaster {
             baselineLoss = Double.POSITIVE_INFINITY; // no baseline to fall back on
         }
         boolean improved = publishedNet == null || report.bestEpoch() > 0; // else it is the published net
-        if (Double.isFinite(netLoss) && netLoss < baselineLoss && improved) {
+        if (Double.isFinite(netLoss) && netLoss < (1 - recipe.netMargin()) * baselineLoss && improved) {
             publish(new Model(candidate, frozen, weights));
         } else if (baselineLoss < publishedLoss) {
             publish(new Model(null, frozen, weights));
