@@ -19,8 +19,9 @@ import java.time.Duration;
  * @param cell             recurrent cell
  * @param hidden           hidden units per layer
  * @param layers           recurrent layers
- * @param replaySamples    replay budget: each fit trains on the newest {@code replaySamples / keys}
- *                         windows of every key
+ * @param replaySamples    replay: each fit trains on the windows ending in the newest
+ *                         {@code replaySamples} steps of every key, every K-th of them with K keys
+ *                         (about {@code replaySamples} windows in all, whatever K)
  * @param minSamples       windows (all keys) needed before the first model is trained
  * @param retrainEvery     event time between retrains
  * @param firstEpochs      epochs of the first (cold) fit
