@@ -3,9 +3,10 @@ package io.flowcast.model.online;
 /**
  * The baseline a residual net corrects, per horizon k: {@code a_k * last + b_k * reference} in z
  * units (a missing reference reads as 0, the mean), with {@code a_k, b_k} fitted by least squares
- * on the replay buffer at every fit, robustly: Huber loss with delta {@value #DELTA} (iteratively
- * reweighted least squares), so a few smog episodes or a blizzard do not set the coefficients for
- * every ordinary hour. It is a linear skip connection around the net.
+ * on the replay buffer at every fit, robustly: Huber loss with delta {@value #DELTA} z (iteratively
+ * reweighted least squares; nearly least absolute deviations), so a few smog episodes or a blizzard
+ * do not set the coefficients for every ordinary hour, and the baseline is a median-like forecast
+ * for the net to correct. It is a linear skip connection around the net.
  *
  * <p>Why: a net whose target is a small correction learns fast and never has to carry a level
  * through its saturating gates. Which baseline is close depends on the series: NYC taxi at 2.5 h is
@@ -16,7 +17,7 @@ package io.flowcast.model.online;
 public final class BlendedBaseline {
 
     /** Huber delta of the fit, in z units. */
-    public static final double DELTA = 1.0;
+    public static final double DELTA = 0.1;
     static final int ITERATIONS = 10;
 
     private BlendedBaseline() {

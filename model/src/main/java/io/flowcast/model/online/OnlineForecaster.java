@@ -25,13 +25,16 @@ import java.util.Map;
  * (warm-started from the published net) over the replay buffer, i.e. the newest windows of every
  * key whose targets are all already observed, holding out the newest as validation. The candidate
  * is published only if its validation loss is finite, better than the published net's and better
- * than the baseline alone; failing that, the new baseline alone is published if it beats the
+ * than the baseline alone by a margin; failing that, the new baseline alone is published if it beats the
  * published model. Then every key's state is re-warmed by replaying its last {@code window} inputs
  * through the new weights. Each model carries a frozen copy of every key's scaler, so training and
  * serving scale alike. With {@code ensemble}, the forecast is the mean of the published model's and
  * the previous one's.
  */
 public final class OnlineForecaster {
+
+    /** Diagnostic only (-Dflowcast.exactWindows=true): replay the last window from zero at every event. */
+    private static final boolean EXACT_WINDOWS = Boolean.getBoolean("flowcast.exactWindows");
 
     private final OnlineRecipe recipe;
     private final NetConfig netConfig;
@@ -105,8 +108,12 @@ public final class OnlineForecaster {
         if (m.net() == null) {
             return decode(m, 0f, k.buffer, i, scaler);
         }
-        rows.write(k.buffer, i, scaler, row, 0);
-        m.net().step(k.states[slot], row, out);
+        if (EXACT_WINDOWS) { // diagnostic: the state training sees (zero, then L steps), every event
+            replay(m.net(), k.states[slot], scaler, k.buffer);
+        } else {
+            rows.write(k.buffer, i, scaler, row, 0);
+            m.net().step(k.states[slot], row, out);
+        }
         return decode(m, out[recipe.horizon() - 1], k.buffer, i, scaler);
     }
 
@@ -168,7 +175,7 @@ public final class OnlineForecaster {
             baselineLoss = Double.POSITIVE_INFINITY; // no baseline to fall back on
         }
         boolean improved = publishedNet == null || report.bestEpoch() > 0; // else it is the published net
-        if (Double.isFinite(netLoss) && netLoss < baselineLoss && improved) {
+        if (Double.isFinite(netLoss) && netLoss < (1 - recipe.netMargin()) * baselineLoss && improved) {
             publish(new Model(candidate, frozen, weights));
         } else if (baselineLoss < publishedLoss) {
             publish(new Model(null, frozen, weights));
@@ -219,20 +226,27 @@ public final class OnlineForecaster {
         if (model.net() == null) {
             return;
         }
-        StreamingScaler scaler = scalerOf(model, key, k);
-        long last = k.buffer.last();
-        long from = Math.max(k.buffer.first(), last - recipe.window() + 1);
+        replay(model.net(), state, scalerOf(model, key, k), k.buffer);
+    }
+
+    private void replay(RecurrentNet net, float[] state, StreamingScaler scaler, SeriesBuffer buffer) {
+        Arrays.fill(state, 0f);
+        long last = buffer.last();
+        long from = Math.max(buffer.first(), last - recipe.window() + 1);
         for (long i = from; i <= last; i++) {
-            rows.write(k.buffer, i, scaler, row, 0);
-            model.net().step(state, row, out);
+            rows.write(buffer, i, scaler, row, 0);
+            net.step(state, row, out);
         }
     }
 
     /**
-     * The replay buffer as samples: per key the newest {@code replaySamples / keys} windows whose
-     * inputs (with a season of look-back) are held and whose targets are observed, all keys merged
-     * in time order so the validation part is the newest. Null while fewer than {@code minSamples}.
-     * Splitting one budget among the keys keeps the cost of a fit independent of the key count.
+     * The replay buffer as samples: per key, the windows ending in the newest {@code replaySamples}
+     * steps whose targets are observed (and whose inputs, with a season of look-back, are held),
+     * every {@code keys}-th of them, so all keys together give about {@code replaySamples} windows;
+     * merged in time order so the validation part is the newest. Null while fewer than
+     * {@code minSamples}. With one key that is every window; with K keys each key still spans the
+     * same weeks (K-fold thinned, neighbouring windows overlap almost entirely anyway), so the
+     * cost of a fit is independent of K and the validation part always covers the newest days.
      */
     private WindowedSamples samples(Map<String, StreamingScaler> scalers, float[] weights) {
         int h = recipe.horizon();
@@ -241,12 +255,12 @@ public final class OnlineForecaster {
         List<long[]> ends = new ArrayList<>(); // {key ordinal, end index, end time}
         List<KeyState> states = new ArrayList<>(keys.values());
         List<String> names = new ArrayList<>(keys.keySet());
-        int perKey = Math.max(1, recipe.replaySamples() / Math.max(1, keys.size()));
+        int stride = Math.max(1, keys.size());
         for (int key = 0; key < states.size(); key++) {
             SeriesBuffer b = states.get(key).buffer;
             long lastEnd = b.last() - h;
-            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - perKey + 1);
-            for (long e = firstEnd; e <= lastEnd; e++) {
+            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - recipe.replaySamples() + 1);
+            for (long e = lastEnd; e >= firstEnd; e -= stride) {
                 if (!Float.isNaN(b.filled(e - window + 1))) {
                     ends.add(new long[] {key, e, b.timestamp(e)});
                 }

@@ -19,20 +19,25 @@ import java.time.Duration;
  * @param cell             recurrent cell
  * @param hidden           hidden units per layer
  * @param layers           recurrent layers
- * @param replaySamples    replay budget: each fit trains on the newest {@code replaySamples / keys}
- *                         windows of every key
+ * @param replaySamples    replay: each fit trains on the windows ending in the newest
+ *                         {@code replaySamples} steps of every key, every K-th of them with K keys
+ *                         (about {@code replaySamples} windows in all, whatever K)
  * @param minSamples       windows (all keys) needed before the first model is trained
  * @param retrainEvery     event time between retrains
  * @param firstEpochs      epochs of the first (cold) fit
  * @param warmEpochs       epochs of each later fit, warm-started from the published model
  * @param training         batch, learning rate, loss, validation fraction, patience (epochs and
  *                         seed are set per fit)
+ * @param netMargin        a net is published only if its validation loss is below
+ *                         {@code (1 - netMargin)} times the baseline's alone: it must pay for itself
+ *                         by more than the optimism of picking its best epoch on that same data
  * @param ensemble         forecast the mean of the published model and the one before it
  * @param seed             weight initialisation and shuffles
  */
 public record OnlineRecipe(int horizon, int window, int season, int seasons, boolean residual, CellType cell, int hidden,
                            int layers, int replaySamples, int minSamples, Duration retrainEvery, int firstEpochs,
-                           int warmEpochs, TrainingConfig training, boolean ensemble, long seed) {
+                           int warmEpochs, TrainingConfig training, double netMargin, boolean ensemble,
+                           long seed) {
 
     public OnlineRecipe {
         if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || replaySamples <= 0
@@ -44,6 +49,9 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         }
         if (residual && season == 0) {
             throw new IllegalArgumentException("residual targets need a seasonal period");
+        }
+        if (!(netMargin >= 0 && netMargin < 1)) {
+            throw new IllegalArgumentException("netMargin must be in [0, 1), got " + netMargin);
         }
         if (retrainEvery == null || retrainEvery.isNegative() || retrainEvery.isZero()) {
             throw new IllegalArgumentException("retrainEvery must be positive");
@@ -60,7 +68,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
         return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
-                4000, 1000, Duration.ofDays(7), 20, 4, training, true, 1L);
+                4000, 1000, Duration.ofDays(7), 20, 4, training, 0.05, true, 1L);
     }
 
     /** Steps the live operator must keep per key: the re-warm window plus the seasonal look-back. */
@@ -88,18 +96,19 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         public CellType cell;
         public Duration retrainEvery;
         public TrainingConfig training;
+        public double netMargin;
         public long seed;
 
         Builder(OnlineRecipe r) {
             horizon = r.horizon; window = r.window; season = r.season; seasons = r.seasons; residual = r.residual; cell = r.cell;
             hidden = r.hidden; layers = r.layers; replaySamples = r.replaySamples; minSamples = r.minSamples;
             retrainEvery = r.retrainEvery; firstEpochs = r.firstEpochs; warmEpochs = r.warmEpochs;
-            training = r.training; ensemble = r.ensemble; seed = r.seed;
+            training = r.training; netMargin = r.netMargin; ensemble = r.ensemble; seed = r.seed;
         }
 
         public OnlineRecipe build() {
             return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, replaySamples,
-                    minSamples, retrainEvery, firstEpochs, warmEpochs, training, ensemble, seed);
+                    minSamples, retrainEvery, firstEpochs, warmEpochs, training, netMargin, ensemble, seed);
         }
     }
 }

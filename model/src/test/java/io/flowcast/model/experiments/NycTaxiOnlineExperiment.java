@@ -138,6 +138,7 @@ public final class NycTaxiOnlineExperiment {
                     case "every" -> b.retrainEvery = Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
                     case "first" -> b.firstEpochs = Integer.parseInt(v);
                     case "epochs" -> b.warmEpochs = Integer.parseInt(v);
+                    case "margin" -> b.netMargin = Double.parseDouble(v);
                     case "ensemble" -> b.ensemble = Boolean.parseBoolean(v);
                     case "seed" -> b.seed = Long.parseLong(v);
                     case "lr" -> t.learningRate(Double.parseDouble(v));
