@@ -32,12 +32,14 @@ import java.time.Duration;
  *                         {@code (1 - netMargin)} times the baseline's alone: it must pay for itself
  *                         by more than the optimism of picking its best epoch on that same data
  * @param ensemble         forecast the mean of the published model and the one before it
+ * @param quantiles        the head forecasts p10, p50 and p90 per horizon (pinball loss); the
+ *                         point forecast is p50
  * @param seed             weight initialisation and shuffles
  */
 public record OnlineRecipe(int horizon, int window, int season, int seasons, boolean residual, CellType cell, int hidden,
                            int layers, int replaySamples, int minSamples, Duration retrainEvery, int firstEpochs,
                            int warmEpochs, TrainingConfig training, double netMargin, boolean ensemble,
-                           long seed) {
+                           boolean quantiles, long seed) {
 
     public OnlineRecipe {
         if (horizon <= 0 || window <= 0 || season < 0 || hidden <= 0 || layers <= 0 || replaySamples <= 0
@@ -68,7 +70,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
         return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
-                4000, 1000, Duration.ofDays(7), 20, 4, training, 0.05, true, 1L);
+                4000, 1000, Duration.ofDays(7), 20, 4, training, 0.05, true, false, 1L);
     }
 
     /** Steps the live operator must keep per key: the re-warm window plus the seasonal look-back. */
@@ -85,6 +87,24 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         return 1 + io.flowcast.model.features.CalendarFeatures.SIZE + (season > 0 ? horizon + 1 : 0);
     }
 
+    /** Head outputs: one per horizon, or three (p10, p50, p90) with quantiles. */
+    public int outputSize() {
+        return horizon * (quantiles ? ServingModel.QUANTILES.length : 1);
+    }
+
+    /** The step the defaults assume: a day's steps are the window (at least 24), a week the season. */
+    public static OnlineRecipe defaults(Duration step, int horizon, boolean quantiles) {
+        OnlineRecipe r = defaults(step, horizon);
+        if (!quantiles) {
+            return r;
+        }
+        Builder b = r.toBuilder();
+        b.quantiles = true;
+        b.training = r.training.toBuilder().loss(io.flowcast.model.train.Loss.pinball(
+                io.flowcast.model.train.Loss.quantileColumns(horizon, ServingModel.QUANTILES))).build();
+        return b.build();
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -92,7 +112,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
     /** Copy-with-changes, for experiments. */
     public static final class Builder {
         public int horizon, window, season, seasons, hidden, layers, replaySamples, minSamples, firstEpochs, warmEpochs;
-        public boolean residual, ensemble;
+        public boolean residual, ensemble, quantiles;
         public CellType cell;
         public Duration retrainEvery;
         public TrainingConfig training;
@@ -103,12 +123,13 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
             horizon = r.horizon; window = r.window; season = r.season; seasons = r.seasons; residual = r.residual; cell = r.cell;
             hidden = r.hidden; layers = r.layers; replaySamples = r.replaySamples; minSamples = r.minSamples;
             retrainEvery = r.retrainEvery; firstEpochs = r.firstEpochs; warmEpochs = r.warmEpochs;
-            training = r.training; netMargin = r.netMargin; ensemble = r.ensemble; seed = r.seed;
+            training = r.training; netMargin = r.netMargin; ensemble = r.ensemble; quantiles = r.quantiles;
+            seed = r.seed;
         }
 
         public OnlineRecipe build() {
             return new OnlineRecipe(horizon, window, season, seasons, residual, cell, hidden, layers, replaySamples,
-                    minSamples, retrainEvery, firstEpochs, warmEpochs, training, netMargin, ensemble, seed);
+                    minSamples, retrainEvery, firstEpochs, warmEpochs, training, netMargin, ensemble, quantiles, seed);
         }
     }
 }

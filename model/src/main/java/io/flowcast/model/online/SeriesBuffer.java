@@ -45,6 +45,72 @@ public final class SeriesBuffer {
         count++;
     }
 
+    /**
+     * A buffer with the given state, as {@link #writeTo} wrote it (a checkpoint restoring it): the
+     * arrays are taken, not copied.
+     */
+    public static SeriesBuffer restore(long count, float lastFinite, long[] timestamps, float[] observed, float[] filled) {
+        SeriesBuffer b = new SeriesBuffer(timestamps.length);
+        if (observed.length != timestamps.length || filled.length != timestamps.length || count < 0) {
+            throw new IllegalArgumentException("inconsistent buffer state: count " + count + ", arrays "
+                    + timestamps.length + "/" + observed.length + "/" + filled.length);
+        }
+        System.arraycopy(timestamps, 0, b.timestamps, 0, timestamps.length);
+        System.arraycopy(observed, 0, b.observed, 0, observed.length);
+        System.arraycopy(filled, 0, b.filled, 0, filled.length);
+        b.count = count;
+        b.lastFinite = lastFinite;
+        return b;
+    }
+
+    /**
+     * This buffer with room for {@code newCapacity} events (this one if it already has at least
+     * that): a model that looks further back than the buffer was made for makes the buffer grow,
+     * once; what was held stays held.
+     */
+    public SeriesBuffer withCapacity(int newCapacity) {
+        if (newCapacity <= capacity) {
+            return this;
+        }
+        SeriesBuffer b = new SeriesBuffer(newCapacity);
+        for (long i = first(); i <= last(); i++) {
+            int slot = (int) (i % newCapacity);
+            b.timestamps[slot] = timestamp(i);
+            b.observed[slot] = observed(i);
+            b.filled[slot] = filled(i);
+        }
+        b.count = count;
+        b.lastFinite = lastFinite;
+        return b;
+    }
+
+    /** The last finite value appended; NaN if none. */
+    public float lastFinite() {
+        return lastFinite;
+    }
+
+    /** The newest index whose time stamp is at most {@code epochMillis}; {@code first() - 1} if none is held. */
+    public long lastAtOrBefore(long epochMillis) {
+        long i = last();
+        while (i >= first() && timestamp(i) > epochMillis) {
+            i--;
+        }
+        return i;
+    }
+
+    /** Slot arrays, for serializers only (slot of index i = i % capacity); do not modify. */
+    public long[] timestampSlots() {
+        return timestamps;
+    }
+
+    public float[] observedSlots() {
+        return observed;
+    }
+
+    public float[] filledSlots() {
+        return filled;
+    }
+
     public int capacity() {
         return capacity;
     }

@@ -19,7 +19,7 @@ class OnlineForecasterTest {
         TrainingConfig training = TrainingConfig.builder().batchSize(16).learningRate(1e-2).loss(Loss.mse())
                 .validationFraction(0.2).patience(2).build();
         return new OnlineRecipe(3, 6, 12, 2, true, CellType.LSTM, 4, 1, 60, 40, Duration.ofHours(24), 3, 1,
-                training, 0.0, ensemble, 7L);
+                training, 0.0, ensemble, false, 7L);
     }
 
     private static float value(int t) {

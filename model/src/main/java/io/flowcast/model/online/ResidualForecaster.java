@@ -1,0 +1,217 @@
+package io.flowcast.model.online;
+
+import io.flowcast.model.RecurrentNet;
+import io.flowcast.model.features.StreamingScaler;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Serves {@link ServingModel}s: per event of a key, appends it to the key's {@link ServingState},
+ * steps the key's recurrent state under the serving model (and the one before it, for the
+ * ensemble) and decodes a forecast for every horizon. One instance per thread (its buffers are
+ * scratch); it allocates nothing per event once a key's state is shaped for its model.
+ *
+ * <p>New weights: a key whose state was built by another version is re-warmed first (state zeroed,
+ * its last {@code window} steps replayed through the new weights), exactly what the trainer's
+ * windows look like, so the forecast does not jump. That happens lazily, at the key's next event.
+ *
+ * <p>Before any model (version 0), the forecast is the seasonal reference (the median of the same
+ * step in the last {@code seasons} seasons) where the history holds one, else persistence.
+ */
+public final class ResidualForecaster {
+
+    private final boolean ensemble;
+    private final int baselineSeason;
+    private final int baselineSeasons;
+    private final Map<ServingModel.Shape, InputRows> rowsByShape = new HashMap<>();
+    private InputRows baselineRows;
+    private final float[] one = new float[1];
+    private float[] row = new float[0];
+    private float[] out = new float[0];
+
+    /**
+     * @param ensemble        forecast the mean of the serving model and the one before it
+     * @param baselineSeason  season in steps for the forecast before any model (0: persistence)
+     * @param baselineSeasons seasons in its reference median
+     */
+    public ResidualForecaster(boolean ensemble, int baselineSeason, int baselineSeasons) {
+        this.ensemble = ensemble;
+        this.baselineSeason = baselineSeason;
+        this.baselineSeasons = Math.max(1, baselineSeasons);
+    }
+
+    /** Steps of history a key needs before any model: the baseline's look-back. */
+    public int baselineRingLength() {
+        return Math.max(1, baselineSeason * baselineSeasons);
+    }
+
+    /** Appends one event (NaN value: missing); the running scaler learns from finite values. */
+    public void append(ServingState s, long epochMillis, float value) {
+        s.buffer.append(epochMillis, value);
+        if (!Float.isNaN(value)) {
+            s.live.update(oneValue(value));
+        }
+    }
+
+    /**
+     * The forecasts of the key's newest event for horizons 1..H into {@code point} (and, if not
+     * null, {@code low}/{@code high}: p10 and p90; NaN when the model has no quantiles). H is the
+     * model's horizon (or {@code point.length} before any model). Returns the version forecast with
+     * (0: the baseline).
+     *
+     * @param current  the serving model; null before the first
+     * @param previous the one before it (used with the ensemble); may be null
+     */
+    public long forecast(ServingState s, String key, ServingModel current, ServingModel previous,
+                         float[] point, float[] low, float[] high) {
+        if (current == null) {
+            baseline(s, point, low, high);
+            return 0;
+        }
+        ensureHistory(s, current);
+        boolean both = ensemble && previous != null;
+        int slot = ensureSlot(s, key, current, both ? previous : null);
+        decode(s, key, current, slot, point, low, high);
+        if (both) {
+            ensureHistory(s, previous);
+            int other = ensureSlot(s, key, previous, current);
+            int h = current.shape().horizon();
+            // The net's outputs now are the previous model's: decode it horizon by horizon and average.
+            for (int k = 0; k < h; k++) {
+                float a = point[k];
+                float lo = low != null ? low[k] : 0;
+                float hi = high != null ? high[k] : 0;
+                decodeOne(s, key, previous, other, k, point, low, high);
+                point[k] = 0.5f * (a + point[k]);
+                if (low != null) {
+                    low[k] = 0.5f * (lo + low[k]);
+                    high[k] = 0.5f * (hi + high[k]);
+                }
+            }
+        }
+        return current.version();
+    }
+
+    private void ensureHistory(ServingState s, ServingModel m) {
+        s.buffer = s.buffer.withCapacity(m.shape().ringLength());
+    }
+
+    /**
+     * The slot holding the key's state under {@code m}, stepped by the newest event: re-warmed from
+     * the history first if no slot holds {@code m}'s version (into a slot not holding {@code keep}).
+     */
+    private int ensureSlot(ServingState s, String key, ServingModel m, ServingModel keep) {
+        int slot = s.versions[0] == m.version() ? 0 : s.versions[1] == m.version() ? 1 : -1;
+        RecurrentNet net = m.net();
+        if (net == null) {
+            if (slot < 0) {
+                slot = keep != null && s.versions[0] == keep.version() ? 1 : 0;
+                s.versions[slot] = m.version();
+            }
+            return slot;
+        }
+        InputRows rows = rows(m);
+        StreamingScaler scaler = scaler(s, key, m);
+        long last = s.buffer.last();
+        if (slot < 0) {
+            slot = keep != null && s.versions[0] == keep.version() ? 1 : 0;
+            if (s.states[slot] == null || s.states[slot].length != net.config().stateSize()) {
+                s.states[slot] = net.newState();
+            }
+            float[] state = s.states[slot];
+            Arrays.fill(state, 0f);
+            long from = Math.max(s.buffer.first(), last - m.shape().window());
+            for (long i = from; i < last; i++) { // the window before this event, then this event below
+                rows.write(s.buffer, i, scaler, row, 0);
+                net.step(state, row, out);
+            }
+            s.versions[slot] = m.version();
+        }
+        rows.write(s.buffer, last, scaler, row, 0);
+        net.step(s.states[slot], row, out);
+        return slot;
+    }
+
+    /** Decodes every horizon of slot {@code slot}'s model; the net's outputs are in {@link #out}. */
+    private void decode(ServingState s, String key, ServingModel m, int slot, float[] point, float[] low, float[] high) {
+        for (int k = 0; k < m.shape().horizon(); k++) {
+            decodeOne(s, key, m, slot, k, point, low, high);
+        }
+    }
+
+    private void decodeOne(ServingState s, String key, ServingModel m, int slot, int k, float[] point, float[] low,
+                           float[] high) {
+        // out holds the outputs of the net stepped last: each model is decoded right after its step.
+        StreamingScaler scaler = scaler(s, key, m);
+        SeriesBuffer b = s.buffer;
+        long i = b.last();
+        float base = 0;
+        boolean residual = m.shape().season() > 0;
+        if (residual) {
+            float last = b.filled(i);
+            float reference = rows(m).reference(b, i + k + 1);
+            base = BlendedBaseline.value(m.baseline(), k, InputRows.zOf(last, scaler),
+                    Float.isNaN(reference) ? Float.NaN : scaler.transform(0, reference));
+        }
+        int q = m.shape().outputsPerHorizon();
+        if (q == 1) {
+            point[k] = scaler.inverse(0, base + (m.net() == null ? 0f : out[k]));
+            if (low != null) {
+                low[k] = Float.NaN;
+                high[k] = Float.NaN;
+            }
+            return;
+        }
+        float[] z = m.net() == null ? m.residualQuantiles() : out;
+        point[k] = scaler.inverse(0, base + z[k * q + 1]);
+        if (low != null) {
+            low[k] = scaler.inverse(0, base + z[k * q]);
+            high[k] = scaler.inverse(0, base + z[k * q + 2]);
+        }
+    }
+
+    private static StreamingScaler scaler(ServingState s, String key, ServingModel m) {
+        StreamingScaler frozen = m.scaler(key);
+        return frozen != null ? frozen : s.live; // a key first seen after the model was trained
+    }
+
+    private InputRows rows(ServingModel m) {
+        ServingModel.Shape shape = m.shape();
+        InputRows rows = rowsByShape.get(shape);
+        if (rows == null) {
+            rows = new InputRows(shape.horizon(), shape.season(), shape.seasons());
+            rowsByShape.put(shape, rows);
+            row = new float[Math.max(row.length, rows.size())];
+            int outputs = shape.horizon() * shape.outputsPerHorizon();
+            out = new float[Math.max(out.length, outputs)];
+        }
+        if (m.net() != null && (row.length != m.net().config().inputSize() || out.length != m.net().config().outputSize())) {
+            row = new float[m.net().config().inputSize()];
+            out = new float[m.net().config().outputSize()];
+        }
+        return rows;
+    }
+
+    /** Version 0: the seasonal reference where held, else the last value; no quantiles. */
+    private void baseline(ServingState s, float[] point, float[] low, float[] high) {
+        SeriesBuffer b = s.buffer;
+        long i = b.last();
+        if (baselineSeason > 0 && baselineRows == null) {
+            baselineRows = new InputRows(point.length, baselineSeason, baselineSeasons);
+        }
+        for (int k = 0; k < point.length; k++) {
+            float reference = baselineSeason > 0 ? baselineRows.reference(b, i + k + 1) : Float.NaN;
+            point[k] = Float.isNaN(reference) ? b.filled(i) : reference;
+            if (low != null) {
+                low[k] = Float.NaN;
+                high[k] = Float.NaN;
+            }
+        }
+    }
+
+    private float[] oneValue(float value) {
+        one[0] = value;
+        return one;
+    }
+}
