@@ -6,6 +6,7 @@ import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.forecast.WeightSource;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.models.ModelRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -29,7 +30,7 @@ public final class ForecastPipeline implements ForecastStage {
     }
 
     @Override
-    public Outputs apply(DataStream<Observation> observations) {
+    public Outputs apply(DataStream<Observation> observations, DataStream<ModelRecord> models) {
         SingleOutputStreamOperator<Forecast> forecasts = observations
                 .keyBy(new SeriesKey(), Types.STRING)
                 .transform("forecast", TypeInformation.of(Forecast.class),

@@ -1,5 +1,6 @@
 package io.flowcast.jobs.live;
 
+import io.flowcast.jobs.models.ModelRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.json.DeadLetterJson;
@@ -180,8 +181,8 @@ class ForecastJobEndToEndTest {
     /** Puts a failure injector in front of another stage. */
     private record FailingOnceStage(ForecastStage inner) implements ForecastStage {
         @Override
-        public Outputs apply(DataStream<Observation> observations) {
-            return inner.apply(observations.map(new FailOnceAfterCheckpoint()).name("failure injector").uid("failure-injector"));
+        public Outputs apply(DataStream<Observation> observations, DataStream<ModelRecord> models) {
+            return inner.apply(observations.map(new FailOnceAfterCheckpoint()).name("failure injector").uid("failure-injector"), models);
         }
     }
 
