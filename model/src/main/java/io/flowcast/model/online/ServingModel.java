@@ -106,9 +106,14 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
         return scalers.get(key);
     }
 
-    /** Same content: weights bit for bit, coefficients, scalers and info. */
+    /**
+     * Same content: weights bit for bit, coefficients, scalers and info, except the wall time the
+     * fit took (the one field that differs between two runs of the same training).
+     */
     public boolean sameContent(ServingModel o) {
-        if (!name.equals(o.name) || version != o.version || !shape.equals(o.shape) || !info.equals(o.info)
+        if (!name.equals(o.name) || version != o.version || !shape.equals(o.shape)
+                || !info.equals(new Info(o.info.trainedUpTo(), o.info.samples(), o.info.validationLoss(),
+                        o.info.baselineLoss(), info.trainingMillis()))
                 || !java.util.Arrays.equals(baseline, o.baseline)
                 || !java.util.Arrays.equals(residualQuantiles, o.residualQuantiles)
                 || (net == null) != (o.net == null) || (net != null && !net.sameWeights(o.net))

@@ -1,0 +1,178 @@
+package io.flowcast.model.online;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowcast.model.CellType;
+import io.flowcast.model.train.Loss;
+import io.flowcast.model.train.TrainingConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RetrainerTest {
+
+    private static final long HOUR = 3_600_000L;
+
+    /** Period 12, window 6, horizon 3, retrain every 24 steps; {@code loss} decides the fate of each fit. */
+    private static OnlineRecipe tiny(Loss loss, boolean residual, boolean quantiles) {
+        TrainingConfig training = TrainingConfig.builder().batchSize(16).learningRate(1e-2).loss(loss)
+                .validationFraction(0.2).patience(2).build();
+        if (quantiles) {
+            training = training.toBuilder().loss(Loss.pinball(Loss.quantileColumns(3, ServingModel.QUANTILES))).build();
+        }
+        return new OnlineRecipe(3, 6, 12, 2, residual, CellType.LSTM, 4, 1, 60, 40, Duration.ofHours(24), 3, 1,
+                training, 0.0, true, quantiles, 7L);
+    }
+
+    private static float value(int t) {
+        return (float) (100 + 30 * Math.sin(2 * Math.PI * t / 12) + 5 * Math.sin(t * 0.37));
+    }
+
+    /** MSE that turns every loss and gradient into NaN while {@code poisoned[0]}. */
+    private record PoisonableLoss(boolean[] poisoned) implements Loss {
+        @Override
+        public double rowLoss(float[] pred, int predOff, float[] target, int targetOff, int n, float[] grad, int gradOff) {
+            double loss = Loss.mse().rowLoss(pred, predOff, target, targetOff, n, grad, gradOff);
+            if (poisoned[0]) {
+                java.util.Arrays.fill(grad, gradOff, gradOff + n, Float.NaN);
+                return Double.NaN;
+            }
+            return loss;
+        }
+    }
+
+    @Test
+    void aDivergingFitNeverReplacesTheServingModel() {
+        boolean[] poisoned = {false};
+        Retrainer r = new Retrainer("m", tiny(new PoisonableLoss(poisoned), false, false));
+        ServingModel first = null;
+        List<Retrainer.FitOutcome> poisonedFits = new ArrayList<>();
+        for (int t = 0; t < 400; t++) {
+            r.observe("a", t * HOUR, value(t));
+            if (first != null) {
+                poisoned[0] = true; // every fit after the first published model diverges
+            }
+            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            if (o != null && first == null && o.published() != null) {
+                first = o.published();
+            } else if (o != null && poisoned[0]) {
+                poisonedFits.add(o);
+            }
+        }
+        assertNotNull(first, "the healthy first fit publishes");
+        assertTrue(poisonedFits.size() >= 5, "fits after the first: " + poisonedFits.size());
+        for (Retrainer.FitOutcome o : poisonedFits) {
+            assertNull(o.published(), o.decision());
+            assertTrue(o.decision().startsWith("kept v1: training diverged"), o.decision());
+        }
+        assertSame(first, r.serving());
+    }
+
+    @Test
+    void aModelSeesNothingAfterItsTrainingTime() {
+        List<ServingModel> a = publishedModels(-1);
+        List<ServingModel> b = publishedModels(250);
+        assertTrue(a.size() >= 3, "published " + a.size());
+        int compared = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).info().trainedUpTo() < 250 * HOUR) {
+                assertTrue(a.get(i).sameContent(b.get(i)), "model " + i + " differs");
+                compared++;
+            }
+        }
+        assertTrue(compared >= 2 && compared < a.size(), "compared " + compared + " of " + a.size());
+    }
+
+    private static List<ServingModel> publishedModels(int changeFrom) {
+        Retrainer r = new Retrainer("m", tiny(Loss.mse(), true, false));
+        List<ServingModel> out = new ArrayList<>();
+        for (int t = 0; t < 400; t++) {
+            float v = changeFrom >= 0 && t >= changeFrom ? 3 * value(t) : value(t);
+            r.observe("a", t * HOUR, v);
+            r.observe("b", t * HOUR, t % 17 == 0 ? Float.NaN : 2 * v);
+            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            if (o != null && o.published() != null) {
+                out.add(o.published());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aRestoredTrainerContinuesExactlyAsTheOriginal() throws IOException {
+        OnlineRecipe recipe = tiny(Loss.mse(), true, false);
+        Retrainer original = new Retrainer("m", recipe);
+        Retrainer restored = null;
+        List<ServingModel> fromOriginal = new ArrayList<>();
+        List<ServingModel> fromRestored = new ArrayList<>();
+        for (int t = 0; t < 400; t++) {
+            if (t == 150) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                original.writeTo(new DataOutputStream(bytes));
+                restored = Retrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "m", recipe);
+                assertEquals(original.fits(), restored.fits());
+            }
+            for (Retrainer r : restored == null ? List.of(original) : List.of(original, restored)) {
+                r.observe("a", t * HOUR, value(t));
+                Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+                if (o != null && o.published() != null && t > 150) {
+                    (r == original ? fromOriginal : fromRestored).add(o.published());
+                }
+            }
+        }
+        assertTrue(fromOriginal.size() >= 2, "published after the snapshot: " + fromOriginal.size());
+        assertEquals(fromOriginal.size(), fromRestored.size());
+        for (int i = 0; i < fromOriginal.size(); i++) {
+            assertTrue(fromOriginal.get(i).sameContent(fromRestored.get(i)), "version " + i + " differs");
+        }
+    }
+
+    @Test
+    void quantileModelsCoverAboutEightyPercent() {
+        Retrainer r = new Retrainer("m", tiny(Loss.mse(), true, true));
+        ResidualForecaster f = new ResidualForecaster(true, 12, 2);
+        ServingState s = new ServingState(r.recipe().liveRingLength());
+        ServingModel current = null;
+        ServingModel previous = null;
+        float[] p50 = new float[3];
+        float[] p10 = new float[3];
+        float[] p90 = new float[3];
+        java.util.Random noise = new java.util.Random(3);
+        int n = 1200;
+        float[] values = new float[n];
+        float[][] forecasts = new float[n][];
+        for (int t = 0; t < n; t++) {
+            values[t] = value(t) + (float) (8 * noise.nextGaussian());
+            r.observe("a", t * HOUR, values[t]);
+            f.append(s, t * HOUR, values[t]);
+            f.forecast(s, "a", current, previous, p50, p10, p90);
+            forecasts[t] = new float[] {p10[2], p50[2], p90[2]};
+            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            if (o != null && o.published() != null) {
+                previous = current;
+                current = o.published();
+            }
+        }
+        int inside = 0;
+        int scored = 0;
+        for (int t = 600; t + 3 < n; t++) {
+            float truth = values[t + 3];
+            assertTrue(forecasts[t][0] <= forecasts[t][2], "p10 above p90 at " + t);
+            inside += truth >= forecasts[t][0] && truth <= forecasts[t][2] ? 1 : 0;
+            scored++;
+        }
+        double coverage = (double) inside / scored;
+        assertTrue(coverage > 0.65 && coverage < 0.92, "p10..p90 covered " + coverage);
+    }
+}
