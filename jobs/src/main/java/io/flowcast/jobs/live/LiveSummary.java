@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import io.flowcast.model.io.ModelFormatException;
+import io.flowcast.model.online.ServingModel;
+import io.flowcast.model.online.ServingModelFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +40,10 @@ public final class LiveSummary implements AutoCloseable {
     private long unreadable;
     private final Map<String, Long> deadLettersByReason = new TreeMap<>();
     private final Map<String, Forecast> latestByKey = new TreeMap<>();
+    private final Map<Long, Long> forecastsByVersion = new TreeMap<>();
+    /** Per model name, the versions seen on {@code models}, newest last. */
+    private final Map<String, List<ServingModel>> modelsByName = new TreeMap<>();
+    private long modelRecordsUnreadable;
 
     public LiveSummary(String bootstrapServers, TopicNames topics) {
         this.topics = topics;
@@ -47,7 +54,7 @@ public final class LiveSummary implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowcast-summary");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.forecasts(), topics.deadLetters())) {
+        for (String topic : List.of(topics.forecasts(), topics.deadLetters(), topics.models())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -60,9 +67,12 @@ public final class LiveSummary implements AutoCloseable {
     public void poll(Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             try {
-                if (r.topic().equals(topics.forecasts())) {
+                if (r.topic().equals(topics.models())) {
+                    noteModel(r);
+                } else if (r.topic().equals(topics.forecasts())) {
                     Forecast f = ForecastJson.read(r.value());
                     forecasts++;
+                    forecastsByVersion.merge(f.modelVersion, 1L, Long::sum);
                     latestByKey.merge(f.key, f, (old, neu) -> neu.eventTime >= old.eventTime ? neu : old);
                 } else {
                     DeadLetter d = DeadLetterJson.read(r.value());
@@ -73,6 +83,25 @@ public final class LiveSummary implements AutoCloseable {
                 unreadable++;
             }
         }
+    }
+
+    private void noteModel(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            ServingModel m = ServingModelFormat.fromBytes(r.value());
+            modelsByName.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
+        } catch (ModelFormatException e) {
+            modelRecordsUnreadable++; // the job rejects it too, and says why in its log
+        }
+    }
+
+    /** Model versions seen on {@code models} since the summary started, all names. */
+    public long modelsPublished() {
+        return modelsByName.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** Forecasts made with a model version above 0 (a trained model, not the baseline). */
+    public long forecastsFromTrainedModels() {
+        return forecastsByVersion.entrySet().stream().filter(e -> e.getKey() > 0).mapToLong(Map.Entry::getValue).sum();
     }
 
     public long forecasts() {
@@ -95,6 +124,23 @@ public final class LiveSummary implements AutoCloseable {
             sb.append(String.format(Locale.ROOT, " | awaiting commit %,d", Math.max(0, fed - forecasts - deadLetters())));
         }
         sb.append(System.lineSeparator());
+        for (Map.Entry<String, List<ServingModel>> e : modelsByName.entrySet()) {
+            ServingModel m = e.getValue().get(e.getValue().size() - 1);
+            sb.append(String.format(Locale.ROOT, "        model %s: %d published, newest v%d (%s) trained up to %s on %,d windows,"
+                            + " validation loss %.4g (baseline alone %.4g)%n", e.getKey(), e.getValue().size(), m.version(),
+                    m.net() == null ? "baseline alone" : "net", Instant.ofEpochMilli(m.info().trainedUpTo()),
+                    m.info().samples(), m.info().validationLoss(), m.info().baselineLoss()));
+        }
+        if (!forecastsByVersion.isEmpty()) {
+            StringBuilder versions = new StringBuilder();
+            forecastsByVersion.forEach((v, n) -> versions.append(versions.length() > 0 ? ", " : "").append('v').append(v)
+                    .append(' ').append(String.format(Locale.ROOT, "%,d", n)));
+            sb.append("        forecasts by model version: ").append(versions).append(System.lineSeparator());
+        }
+        if (modelRecordsUnreadable > 0) {
+            sb.append(String.format(Locale.ROOT, "        %,d records on %s did not parse as models%n", modelRecordsUnreadable,
+                    topics.models()));
+        }
         if (unreadable > 0) {
             sb.append(String.format(Locale.ROOT, "        %,d records on the output topics were not flowcast JSON%n", unreadable));
         }
