@@ -20,8 +20,12 @@ import java.util.SortedMap;
  */
 public final class BacktestScores {
 
-    /** One figure: a series' (or, with key null, the mean over series) at one horizon. */
-    public record Score(String key, int horizon, long pairs, double nrmse, double wape) {
+    /**
+     * One figure: a series' (or, with key null, the mean over series) at one horizon, with
+     * persistence (the last observed value, scored on the same pairs) beside it.
+     */
+    public record Score(String key, int horizon, long pairs, double nrmse, double wape, double persistenceNrmse,
+                        double persistenceWape) {
     }
 
     private final List<Score> perKey;
@@ -39,6 +43,8 @@ public final class BacktestScores {
         List<Score> perKey = new ArrayList<>();
         double[] nrmseSum = new double[horizons + 1];
         double[] wapeSum = new double[horizons + 1];
+        double[] persistenceNrmseSum = new double[horizons + 1];
+        double[] persistenceWapeSum = new double[horizons + 1];
         int[] nrmseKeys = new int[horizons + 1];
         int[] wapeKeys = new int[horizons + 1];
         long[] pairs = new long[horizons + 1];
@@ -55,42 +61,57 @@ public final class BacktestScores {
                 pairs[h] += s.pairs();
                 if (!Double.isNaN(s.nrmse())) {
                     nrmseSum[h] += s.nrmse();
+                    persistenceNrmseSum[h] += s.persistenceNrmse();
                     nrmseKeys[h]++;
                 }
                 if (!Double.isNaN(s.wape())) {
                     wapeSum[h] += s.wape();
+                    persistenceWapeSum[h] += s.persistenceWape();
                     wapeKeys[h]++;
                 }
             }
         });
         List<Score> perHorizon = new ArrayList<>();
         for (int h = 1; h <= horizons; h++) {
-            perHorizon.add(new Score(null, h, pairs[h], nrmseKeys[h] == 0 ? Double.NaN : nrmseSum[h] / nrmseKeys[h],
-                    wapeKeys[h] == 0 ? Double.NaN : wapeSum[h] / wapeKeys[h]));
+            perHorizon.add(new Score(null, h, pairs[h], mean(nrmseSum[h], nrmseKeys[h]), mean(wapeSum[h], wapeKeys[h]),
+                    mean(persistenceNrmseSum[h], nrmseKeys[h]), mean(persistenceWapeSum[h], wapeKeys[h])));
         }
         return new BacktestScores(perKey, perHorizon, missing[0]);
+    }
+
+    private static double mean(double sum, int n) {
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static Score score(String key, int h, float[] truth, List<Forecast> list, int skip, double std) {
         double squared = 0;
         double absolute = 0;
+        double persistenceSquared = 0;
+        double persistenceAbsolute = 0;
         double truthAbsolute = 0;
         long n = 0;
-        for (int i = skip; i + h < truth.length; i++) {
+        float last = Float.NaN;
+        for (int i = 0; i + h < truth.length; i++) {
+            last = Float.isNaN(truth[i]) ? last : truth[i];
             float actual = truth[i + h];
             float predicted = list.get(i).values[h - 1];
-            if (Float.isNaN(actual) || Float.isNaN(predicted)) {
+            if (i < skip || Float.isNaN(actual) || Float.isNaN(predicted) || Float.isNaN(last)) {
                 continue;
             }
             double err = (double) predicted - actual;
             squared += err * err;
             absolute += Math.abs(err);
+            double persistenceErr = (double) last - actual;
+            persistenceSquared += persistenceErr * persistenceErr;
+            persistenceAbsolute += Math.abs(persistenceErr);
             truthAbsolute += Math.abs(actual);
             n++;
         }
         double nrmse = n == 0 || std == 0 ? Double.NaN : Math.sqrt(squared / n) / std;
         double wape = n == 0 || truthAbsolute == 0 ? Double.NaN : absolute / truthAbsolute;
-        return new Score(key, h, n, nrmse, wape);
+        double persistenceNrmse = n == 0 || std == 0 ? Double.NaN : Math.sqrt(persistenceSquared / n) / std;
+        double persistenceWape = n == 0 || truthAbsolute == 0 ? Double.NaN : persistenceAbsolute / truthAbsolute;
+        return new Score(key, h, n, nrmse, wape, persistenceNrmse, persistenceWape);
     }
 
     private static double populationStd(float[] values) {

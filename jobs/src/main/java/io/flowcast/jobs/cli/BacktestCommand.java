@@ -53,14 +53,15 @@ final class BacktestCommand implements Callable<Integer> {
         o.println("accuracy (model version 0 = " + (settings.seasonLength() == 0 ? "persistence" : "seasonal naive, season "
                 + settings.seasonLength()) + (skip > 0 ? ", first " + skip + " events per series skipped" : "")
                 + "; over several series: mean of per-series figures)");
-        o.println("horizon  pairs       NRMSE    WAPE");
+        o.println("horizon  pairs       NRMSE    WAPE     persistence NRMSE  WAPE");
         for (BacktestScores.Score s : scores.perHorizon()) {
-            o.printf(Locale.ROOT, "%7d  %-10d  %6.4f   %6.4f%n", s.horizon(), s.pairs(), s.nrmse(), s.wape());
+            o.printf(Locale.ROOT, "%7d  %-10d  %6.4f   %6.4f   %6.4f             %6.4f%n", s.horizon(), s.pairs(), s.nrmse(),
+                    s.wape(), s.persistenceNrmse(), s.persistenceWape());
         }
         if (perKey) {
             for (BacktestScores.Score s : scores.perKey()) {
-                o.printf(Locale.ROOT, "%s  h=%d  pairs %d  NRMSE %.4f  WAPE %.4f%n", s.key(), s.horizon(), s.pairs(),
-                        s.nrmse(), s.wape());
+                o.printf(Locale.ROOT, "%s  h=%d  pairs %d  NRMSE %.4f  WAPE %.4f  persistence NRMSE %.4f  WAPE %.4f%n",
+                        s.key(), s.horizon(), s.pairs(), s.nrmse(), s.wape(), s.persistenceNrmse(), s.persistenceWape());
             }
         }
         o.printf(Locale.ROOT, "done in %.1f s (job %.1f s)%n", (System.nanoTime() - started) / 1e9, run.seconds());
