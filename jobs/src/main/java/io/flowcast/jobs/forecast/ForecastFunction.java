@@ -215,11 +215,12 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         try {
             m = r.parse();
         } catch (ModelFormatException | RuntimeException e) { // ParseModels checks first: only a bug gets here
-            LOG.warn("model record {} rejected: {}; the models serving now stay", r, e.getMessage());
+            String problem = ParseModels.describe(e);
+            LOG.warn("model record {} rejected: {}; the models serving now stay", r, problem);
             metrics.modelsRejected.inc();
             ctx.output(DEAD_LETTERS, new DeadLetter(r.payload == null ? null : Base64.getEncoder().encodeToString(r.payload),
                     ParseModels.TOPIC, -1, -1, RejectReason.BAD_MODEL.code(), "model record " + r.name + " v" + r.version
-                    + " rejected: " + e.getMessage()));
+                    + " rejected: " + problem));
             return;
         }
         List<ServingModel> dropped = hold(m, false);

@@ -61,10 +61,13 @@ public final class ParseModels extends ProcessFunction<ModelRecord, ModelRecord>
         try {
             r.parse();
             return null;
-        } catch (ModelFormatException e) {
-            return e.problem() + ": " + e.getMessage();
-        } catch (RuntimeException e) { // a payload that parses into an invalid model (a constructor refusing it)
-            return e.toString();
+        } catch (ModelFormatException | RuntimeException e) {
+            return describe(e);
         }
+    }
+
+    /** A parse failure for a person: the format's problem code and message, or (a payload that parses into an invalid model) the exception. */
+    static String describe(Exception e) {
+        return e instanceof ModelFormatException m ? m.problem() + ": " + m.getMessage() : e.toString();
     }
 }
