@@ -1,7 +1,6 @@
 package io.flowcast.jobs.backtest;
 
 import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.SeededWeights;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.pipeline.JobEnvironment;
@@ -53,7 +52,7 @@ public final class BacktestJob {
                 .process(new ReadSeriesFiles(), TypeInformation.of(Observation.class)).name("read csv");
         DataStream<Observation> timed = observations.assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Observation>noWatermarks().withTimestampAssigner((o, ignored) -> o.timestamp));
-        ForecastStage.Outputs outputs = new ForecastPipeline(settings, new SeededWeights(settings.seed())).apply(timed);
+        ForecastStage.Outputs outputs = new ForecastPipeline(settings).apply(timed);
 
         List<String> series = new ArrayList<>();
         for (SeriesFile file : files) {

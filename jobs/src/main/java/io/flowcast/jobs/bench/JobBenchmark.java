@@ -1,8 +1,7 @@
 package io.flowcast.jobs.bench;
 
 import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.SeededWeights;
-import io.flowcast.jobs.forecast.SeriesState;
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.forecast.SeriesStateSerializer;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.pipeline.ForecastStage;
@@ -11,6 +10,7 @@ import io.flowcast.jobs.records.Observation;
 import io.flowcast.model.CellType;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -37,6 +37,7 @@ public final class JobBenchmark {
 
     private final PrintStream out;
     private final ForecastSettings settings;
+    private final BenchModel net;
     private final int keys;
     private final long events;
     private final int parallelism;
@@ -46,10 +47,11 @@ public final class JobBenchmark {
      * @param managedMemory the local task manager's managed memory, which RocksDB uses for its block
      *                      cache and write buffers (a local cluster's default, 128 MB, starves 100k keys)
      */
-    public JobBenchmark(PrintStream out, ForecastSettings settings, int keys, long events, int parallelism,
-                        MemorySize managedMemory) {
+    public JobBenchmark(PrintStream out, ForecastSettings settings, BenchModel net, int keys, long events,
+                        int parallelism, MemorySize managedMemory) {
         this.out = out;
         this.settings = settings;
+        this.net = net;
         this.keys = keys;
         this.events = events;
         this.parallelism = parallelism;
@@ -62,11 +64,10 @@ public final class JobBenchmark {
 
     public void runAll() throws Exception {
         out.printf(Locale.ROOT, "bench job: %d events over %d keys, parallelism %d, managed memory %d MB, %s%n", events,
-                keys, parallelism, managedMemory.getMebiBytes(), settings);
-        ForecastSettings h64 = settings.withCell(CellType.LSTM).withHiddenSize(64);
-        out.printf(Locale.ROOT, "state per key, serialized, ring full: %d bytes (%s H=%d, %d layer(s), ring %d); "
-                        + "%d bytes for LSTM H=64%n", fullStateBytes(settings), settings.cell().id(),
-                settings.hiddenSize(), settings.layers(), settings.ringCapacity(), fullStateBytes(h64));
+                keys, parallelism, managedMemory.getMebiBytes(), settings + ", serving a seeded " + net + " as version 1");
+        BenchModel h64 = new BenchModel(CellType.LSTM, 64, 1, net.window(), net.seed());
+        out.printf(Locale.ROOT, "state per key, serialized, ring full: %d bytes (%s); %d bytes for LSTM H=64%n",
+                fullStateBytes(settings, net), net, fullStateBytes(settings, h64));
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
             String label = backend.equals("hashmap") ? "" : " " + backend;
             Rate forecast = measure(backend, true);
@@ -94,11 +95,11 @@ public final class JobBenchmark {
                 WatermarkStrategy.noWatermarks(), "synthetic series");
         DataStream<?> results;
         if (forecast) {
-            ForecastStage stage = new ForecastPipeline(settings, new SeededWeights(settings.seed()));
+            ForecastStage stage = new ForecastPipeline(settings, List.of(ModelRecord.of(net.model(settings))));
             results = stage.apply(observations).forecasts();
         } else {
             results = observations.keyBy(new ForecastPipeline.SeriesKey(), Types.STRING)
-                    .process(new StatePassThroughFunction(settings), TypeInformation.of(Observation.class))
+                    .process(new StatePassThroughFunction(net, settings), TypeInformation.of(Observation.class))
                     .name("pass-through");
         }
         results.process(new ThroughputProbe<>(), Types.VOID).name("probe").sinkTo(new DiscardingSink<>());
@@ -112,15 +113,10 @@ public final class JobBenchmark {
         return new Rate(records, records / seconds, cpu / 1000.0 / Math.max(records, 1));
     }
 
-    /** Serialized size of one key's state once the ring is full. */
-    public static int fullStateBytes(ForecastSettings settings) throws IOException {
-        SeriesState s = SeriesState.create(settings);
-        float[] value = new float[settings.features()];
-        for (int i = 0; i < settings.ringCapacity(); i++) {
-            s.record(i * 60_000L, value);
-        }
+    /** Serialized size of one key's state once its history is full. */
+    public static int fullStateBytes(ForecastSettings settings, BenchModel net) throws IOException {
         DataOutputSerializer bytes = new DataOutputSerializer(1024);
-        SeriesStateSerializer.INSTANCE.serialize(s, bytes);
+        SeriesStateSerializer.INSTANCE.serialize(net.fullState(settings), bytes);
         return bytes.length();
     }
 }

@@ -4,6 +4,7 @@ import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.forecast.SeriesState;
 import io.flowcast.jobs.forecast.SeriesStateSerializer;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.model.online.ServingState;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -12,36 +13,44 @@ import org.apache.flink.util.Collector;
 
 /**
  * The benchmark's reference: reads and writes the same per-key state as the forecaster (same class,
- * same serializer, same size) and records the event in it, but computes nothing, so the forecast job's
- * rate over this job's rate is the share left after the model's work. The recurrent floats are
- * stirred too (one cheap pass): state that stayed all zeros would compress and cache better on
- * RocksDB than real state does, and flatter the reference.
+ * same serializer, same size: a new key starts as a copy of a full state under the benchmark's model)
+ * and records the event in its history, but computes nothing, so the forecast job's rate over this
+ * job's rate is the share left after the model's work. The recurrent floats are stirred too (one cheap
+ * pass): state that stayed all zeros would compress and cache better on RocksDB than real state does.
  */
 final class StatePassThroughFunction extends KeyedProcessFunction<String, Observation, Observation> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
+    private final BenchModel net;
     private final ForecastSettings settings;
+    private transient SeriesState template;
     private transient ValueState<SeriesState> series;
+    private transient float[] one;
 
-    StatePassThroughFunction(ForecastSettings settings) {
+    StatePassThroughFunction(BenchModel net, ForecastSettings settings) {
+        this.net = net;
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
         series = getRuntimeContext().getState(new ValueStateDescriptor<>("series", SeriesStateSerializer.INSTANCE));
+        one = new float[1];
+        template = net.fullState(settings);
     }
 
     @Override
     public void processElement(Observation obs, Context ctx, Collector<Observation> out) throws Exception {
         SeriesState s = series.value();
         if (s == null) {
-            s = SeriesState.create(settings);
+            s = template.copy();
         }
-        s.scaler().update(obs.values);
-        s.record(obs.timestamp, obs.values);
-        float[] recurrent = s.recurrent();
+        ServingState serving = s.serving();
+        one[0] = obs.values[0];
+        serving.liveScaler().update(one);
+        serving.buffer().append(obs.timestamp, obs.values[0]);
+        float[] recurrent = serving.state(0);
         for (int i = 0; i < recurrent.length; i++) {
             recurrent[i] = 0.5f * recurrent[i] + obs.values[0] * (i + 1) * 1e-3f;
         }

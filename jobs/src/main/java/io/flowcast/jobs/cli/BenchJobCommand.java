@@ -29,7 +29,7 @@ final class BenchJobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        new JobBenchmark(System.out, forecast.settings(), keys, events, parallelism, MemorySize.parse(managedMemory))
+        new JobBenchmark(System.out, forecast.settings(), forecast.benchModel(), keys, events, parallelism, MemorySize.parse(managedMemory))
                 .runAll();
         return 0;
     }

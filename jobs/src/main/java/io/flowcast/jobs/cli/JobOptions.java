@@ -1,7 +1,5 @@
 package io.flowcast.jobs.cli;
 
-import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.SeededWeights;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.live.ForecastJob;
@@ -80,7 +78,6 @@ public final class JobOptions {
 
     /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
     public ForecastStage stage() {
-        ForecastSettings settings = forecast.settings(features);
-        return new ForecastPipeline(settings, new SeededWeights(settings.seed()));
+        return new ForecastPipeline(forecast.settings(features));
     }
 }

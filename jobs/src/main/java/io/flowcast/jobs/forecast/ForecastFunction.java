@@ -1,61 +1,66 @@
 package io.flowcast.jobs.forecast;
 
-import io.flowcast.jobs.records.RejectReason;
 import static org.apache.flink.util.Preconditions.checkNotNull;
-import static org.apache.flink.util.Preconditions.checkState;
 
+import io.flowcast.jobs.models.ModelNames;
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
-import io.flowcast.model.NetConfig;
-import io.flowcast.model.features.CalendarFeatures;
+import io.flowcast.jobs.records.RejectReason;
+import io.flowcast.model.io.ModelFormatException;
+import io.flowcast.model.online.ResidualForecaster;
+import io.flowcast.model.online.ServingModel;
+import io.flowcast.model.online.ServingState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The keyed forecaster: per series (key) it keeps a {@link SeriesState}, advances it one step per event
- * with the recurrent net and emits a {@link Forecast} for horizons 1..H at once. The rules, also in
- * {@code docs/records.md}:
+ * The keyed forecaster: per series (key) it keeps a {@link SeriesState} and, per event, runs the model
+ * library's {@link ResidualForecaster} exactly as {@code OnlineForecaster} does (append the event,
+ * forecast horizons 1..H with the model serving the series' model name and the one before it), so the
+ * job's forecasts are the library's. Models come on the broadcast input ({@link ModelRecord}s, checked by
+ * {@link ParseModels}) or preloaded at construction; a {@link ModelTimeline} per model name picks the
+ * version serving an event. The rules, also in {@code docs/forecaster.md}:
  *
  * <ul>
- *   <li><b>Order.</b> Events are taken per key in arrival order, with no reordering buffer (that would
- *       delay every forecast). An event older than the key's last processed event is <b>late</b>: it
- *       goes to the {@link #DEAD_LETTERS} side output with reason {@code late}, counted, and never
- *       rewinds the state.
- *   <li><b>Duplicate timestamp</b> (equal to the last processed one): the first event stays, the second
- *       becomes a dead letter {@code duplicate}; no state change and no forecast (undoing a step would
- *       need a second copy of the state per key).
- *   <li><b>Missing value</b> (NaN or infinite): the event still advances the clock and emits a forecast.
- *       The net is fed the baseline's one-step forecast from the previous event (last value, or the value
- *       one season back) in its place; the scaler does not learn from that event. Before a series' first
- *       real value there is nothing to impute: the net gets 0 (the mean) and the forecast is NaN.
- *   <li><b>Irregular gaps.</b> One event is one step whatever the gap; the calendar features carry the
- *       real time. A gap longer than {@code gapFactor} typical intervals (a moving average of the
- *       series' own gaps, each clipped to that bound so one outage barely moves it) is counted as a
- *       gap and, with {@code resetOnGap}, zeroes the recurrent state first.
- *   <li><b>Wrong feature count</b> (not {@code features} values): dead letter {@code feature-count}.
+ *   <li><b>Order.</b> Events are taken per key in arrival order, with no reordering buffer. An event
+ *       older than the key's last processed event is <b>late</b>: dead letter {@code late}, counted,
+ *       the state is never rewound.
+ *   <li><b>Duplicate timestamp</b>: the first event stays, the second becomes a dead letter
+ *       {@code duplicate}; no state change and no forecast.
+ *   <li><b>Missing value</b> (NaN or infinite): passed to the history as NaN (missing); the event still
+ *       advances the series and gets a forecast (the history reads a missing value as the last finite
+ *       one; the live scaler does not learn from it). Before a series' first value the forecast is NaN.
+ *   <li><b>Irregular gaps.</b> One event is one step; a gap longer than {@code gapFactor} typical
+ *       intervals is counted and, with {@code resetOnGap}, zeroes the recurrent states first.
+ *   <li><b>Wrong feature count</b>: dead letter {@code feature-count}. Of several values per event only
+ *       the <b>first</b> is forecast (and kept); the others are checked for their count only.
  * </ul>
  *
- * <p><b>Baseline or model.</b> Weights of version 0 are untrained: the net still advances the state on
- * every event (so the state machinery and its cost are real), but the forecast values come from the
- * {@link Baseline} (persistence, or seasonal naive when a season is set), with model version 0. Weights
- * of a version above 0 forecast themselves: outputs inverse-scaled with the series' scaler.
- *
- * <p><b>New weights.</b> A series whose state was built by another model version is re-warmed first:
- * the state is zeroed and the ring of recent inputs replayed through the current weights.
- *
- * <p>Per event it allocates only the emitted {@link Forecast} and its values (on the heap backend);
- * buffers are made once in {@link #open}. Safe with object reuse: it keeps nothing of the input.
+ * <p>Per event it allocates only the emitted {@link Forecast} and its arrays (heap backend); buffers
+ * are made in {@link #open} or when a model arrives. Safe with object reuse: it keeps nothing of its input.
  */
-public class ForecastFunction extends KeyedProcessFunction<String, Observation, Forecast> {
+public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Observation, ModelRecord, Forecast> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
     /** Events the forecaster rejected (late, duplicate, wrong width). */
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
@@ -67,94 +72,242 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
     /** Name of the keyed state; part of savepoint compatibility, so never rename it. */
     static final String STATE_NAME = "series";
 
-    /** Bound on scaled inputs: only guards against an absurd value overflowing to infinity. */
-    private static final float INPUT_LIMIT = 1e4f;
+    /**
+     * The broadcast state: the retained model records that came on the model stream, by
+     * {@code name + '#' + version}. Checkpointed, so the models serving survive a failure.
+     */
+    public static final MapStateDescriptor<String, ModelRecord> MODELS =
+            new MapStateDescriptor<>("models", Types.STRING, TypeInformation.of(ModelRecord.class));
+
+    /** Versions per model name retained from the model stream (preloaded ones are all kept). */
+    public static final int RETAINED_VERSIONS = 3;
 
     private final ForecastSettings settings;
-    private final WeightSource weightSource;
+    private final List<ModelRecord> preloaded;
 
     private transient ValueState<SeriesState> series;
-    private transient ModelWeights model;
-    /** Floats of recurrent state per series, from the net's shape (kept: the shape is checked per event). */
-    private transient int stateSize;
-    private transient Baseline baseline;
-    private transient CalendarFeatures calendar;
-    /** The values fed to the net for the current event: observed, or imputed where missing. */
-    private transient float[] fed;
-    private transient float[] input;
-    private transient float[] output;
+    private transient ResidualForecaster forecaster;
+    private transient Map<String, ModelTimeline> timelines;
+    /** Series key -> its timeline, when model names are per file (saves the name's substring per event). */
+    private transient Map<String, ModelTimeline> timelineOfKey;
+    private transient ModelTimeline fixed;
+    /** The baseline's output: exactly {@code horizons} long (the baseline forecasts its length). */
+    private transient float[] basePoint;
+    /** A model's outputs: as long as the longest horizon of any model or the settings. */
+    private transient float[] point;
+    private transient float[] low;
+    private transient float[] high;
+    private transient int ringLength;
     private transient ForecastMetrics metrics;
 
-    public ForecastFunction(ForecastSettings settings, WeightSource weightSource) {
+    public ForecastFunction(ForecastSettings settings, List<ModelRecord> preloaded) {
         this.settings = checkNotNull(settings, "settings");
-        this.weightSource = checkNotNull(weightSource, "weightSource");
+        this.preloaded = new ArrayList<>(checkNotNull(preloaded, "preloaded"));
+    }
+
+    public ForecastFunction(ForecastSettings settings) {
+        this(settings, List.of());
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         series = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, SeriesStateSerializer.INSTANCE));
-        NetConfig config = settings.netConfig();
-        model = checkNotNull(weightSource.load(config), "weight source %s returned no weights", weightSource);
-        checkState(model.net().config().equals(config), "weights are for %s, the settings need %s",
-                model.net().config(), config);
-        stateSize = config.stateSize();
-        baseline = new Baseline(settings.seasonLength());
-        calendar = new CalendarFeatures();
-        fed = new float[settings.features()];
-        input = new float[config.inputSize()];
-        output = new float[config.outputSize()];
+        forecaster = new ResidualForecaster(settings.ensemble(), settings.seasonLength(), 1);
+        ringLength = forecaster.baselineRingLength();
+        timelines = new HashMap<>();
+        timelineOfKey = new HashMap<>();
+        basePoint = new float[settings.horizons()];
+        point = new float[settings.horizons()];
+        low = new float[settings.horizons()];
+        high = new float[settings.horizons()];
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
+        ModelNames names = settings.modelNames();
+        if (names.fixedName() != null) {
+            fixed = timeline(names.fixedName());
+        }
+        for (ModelRecord r : preloaded) {
+            ServingModel m;
+            try {
+                m = r.parse();
+            } catch (ModelFormatException e) {
+                throw new IllegalArgumentException("preloaded model " + r + " does not parse: " + e.getMessage(), e);
+            }
+            hold(m, true);
+        }
+        if (!preloaded.isEmpty()) {
+            LOG.info("preloaded {} model version(s): {}", preloaded.size(), describe());
+        }
     }
 
     @Override
-    public void processElement(Observation obs, Context ctx, Collector<Forecast> out) throws Exception {
+    public void processElement(Observation obs, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
         long started = System.nanoTime();
         metrics.eventsIn.inc();
         SeriesState s = series.value();
         boolean newSeries = s == null;
-        if (newSeries) {
-            s = startSeries(Long.MIN_VALUE);
-        }
-        RejectReason rejected = check(s, obs);
+        RejectReason rejected = check(newSeries ? Long.MIN_VALUE : s.lastEventTime, obs);
         if (rejected != null) {
             reject(ctx, obs, rejected, s);
             return;
         }
         if (newSeries) {
+            s = SeriesState.create(ringLength);
             metrics.keyStarted();
-        } else if (!s.fits(stateSize, fed.length, settings.ringCapacity())) {
-            s = startSeries(s.lastEventTime);
-            metrics.stateResets.inc();
-        } else if (s.modelVersion != model.version()) {
-            rewarm(s);
         }
         noteGap(s, obs.timestamp);
-        step(s, obs);
-        Forecast forecast = forecast(s, obs, ctx.timerService().currentProcessingTime());
+        float value = obs.values[0];
+        if (!Float.isFinite(value)) {
+            value = Float.NaN;
+            metrics.missingValues.inc();
+        }
+        ServingState serving = s.serving;
+        forecaster.append(serving, obs.timestamp, value);
+        s.lastEventTime = obs.timestamp;
+
+        ModelTimeline timeline = timelineOf(obs.key);
+        timeline.select(obs.timestamp);
+        ServingModel current = timeline.current;
+        long v0 = serving.version(0);
+        long v1 = serving.version(1);
+        long version;
+        float[] values = new float[settings.horizons()];
+        Forecast f = new Forecast();
+        if (current == null) {
+            version = forecaster.forecast(serving, obs.key, null, null, basePoint, null, null);
+            System.arraycopy(basePoint, 0, values, 0, values.length);
+        } else {
+            version = forecaster.forecast(serving, obs.key, current, timeline.previous, point, low, high);
+            int h = Math.min(current.shape().horizon(), values.length);
+            System.arraycopy(point, 0, values, 0, h);
+            Arrays.fill(values, h, values.length, Float.NaN);
+            if (current.shape().quantiles()) {
+                f.p10 = new float[values.length];
+                f.p90 = new float[values.length];
+                System.arraycopy(low, 0, f.p10, 0, h);
+                System.arraycopy(high, 0, f.p90, 0, h);
+                Arrays.fill(f.p10, h, values.length, Float.NaN);
+                Arrays.fill(f.p90, h, values.length, Float.NaN);
+            }
+            if (serving.version(0) != v0 && current.net() != null) {
+                metrics.rewarms.inc();
+            }
+            if (serving.version(1) != v1 && current.net() != null) {
+                metrics.rewarms.inc();
+            }
+        }
+        timeline.lastServed = version;
         series.update(s);
+        f.key = obs.key;
+        f.eventTime = obs.timestamp;
+        f.rawTimestamp = obs.rawTimestamp;
+        f.modelVersion = version;
+        f.values = values;
+        f.emittedAt = ctx.timerService().currentProcessingTime();
         metrics.stepLatencyNanos.update(System.nanoTime() - started);
-        out.collect(forecast);
+        out.collect(f);
         metrics.forecastsOut.inc();
     }
 
-    private SeriesState startSeries(long lastEventTime) {
-        SeriesState s = SeriesState.create(settings);
-        s.lastEventTime = lastEventTime;
-        s.modelVersion = model.version();
-        return s;
+    @Override
+    public void processBroadcastElement(ModelRecord r, Context ctx, Collector<Forecast> out) throws Exception {
+        metrics.modelsReceived.inc();
+        ServingModel m;
+        try {
+            m = r.parse();
+        } catch (ModelFormatException | RuntimeException e) { // ParseModels checks first: only a bug gets here
+            String problem = ParseModels.describe(e);
+            LOG.warn("model record {} rejected: {}; the models serving now stay", r, problem);
+            metrics.modelsRejected.inc();
+            ctx.output(DEAD_LETTERS, new DeadLetter(r.payload == null ? null : Base64.getEncoder().encodeToString(r.payload),
+                    ParseModels.TOPIC, -1, -1, RejectReason.BAD_MODEL.code(), "model record " + r.name + " v" + r.version
+                    + " rejected: " + problem));
+            return;
+        }
+        List<ServingModel> dropped = hold(m, false);
+        if (dropped == null) {
+            LOG.debug("model {} v{} is already held", m.name(), m.version());
+            return;
+        }
+        BroadcastState<String, ModelRecord> state = ctx.getBroadcastState(MODELS);
+        state.put(stateKey(m.name(), m.version()),
+                new ModelRecord(r.name, r.version, r.trainedUpTo, r.payload.clone())); // the input may be reused
+        for (ServingModel d : dropped) {
+            state.remove(stateKey(d.name(), d.version()));
+        }
+        LOG.info("model {} v{} (trained up to {}) received; held: {}", m.name(), m.version(), m.info().trainedUpTo(),
+                describe());
     }
 
-    private RejectReason check(SeriesState s, Observation obs) {
+    /** Called by {@link ForecastOperator} with the broadcast state restored from a checkpoint. */
+    void modelsRestored(Iterable<Map.Entry<String, ModelRecord>> restored) throws ModelFormatException {
+        int n = 0;
+        for (Map.Entry<String, ModelRecord> e : restored) {
+            hold(e.getValue().parse(), false);
+            n++;
+        }
+        if (n > 0) {
+            LOG.info("restored {} model version(s); held: {}", n, describe());
+        }
+    }
+
+    /** Adds a model to its name's timeline and sizes the buffers for it; see {@link ModelTimeline#add}. */
+    private List<ServingModel> hold(ServingModel m, boolean isPreloaded) {
+        ModelTimeline t = timeline(m.name());
+        List<ServingModel> dropped = t.add(m, isPreloaded);
+        ringLength = Math.max(ringLength, t.ringLength());
+        int h = Math.max(point.length, t.maxHorizon());
+        if (h > point.length) {
+            point = new float[h];
+            low = new float[h];
+            high = new float[h];
+        }
+        return dropped;
+    }
+
+    private ModelTimeline timeline(String name) {
+        ModelTimeline t = timelines.get(name);
+        if (t == null) {
+            t = new ModelTimeline(name, RETAINED_VERSIONS);
+            timelines.put(name, t);
+            metrics.modelName(t);
+        }
+        return t;
+    }
+
+    private ModelTimeline timelineOf(String key) {
+        if (fixed != null) {
+            return fixed;
+        }
+        ModelTimeline t = timelineOfKey.get(key);
+        if (t == null) {
+            t = timeline(settings.modelNames().of(key));
+            timelineOfKey.put(key, t);
+        }
+        return t;
+    }
+
+    static String stateKey(String name, long version) {
+        return name + "#" + version;
+    }
+
+    private String describe() {
+        StringBuilder b = new StringBuilder();
+        timelines.forEach((name, t) -> b.append(b.length() == 0 ? "" : ", ").append(name).append(' ')
+                .append(Arrays.toString(t.versions())));
+        return b.toString();
+    }
+
+    private RejectReason check(long lastEventTime, Observation obs) {
         if (obs.values == null || obs.values.length != settings.features()) {
             return RejectReason.FEATURE_COUNT;
         }
-        if (obs.timestamp < s.lastEventTime) {
+        if (obs.timestamp < lastEventTime) {
             return RejectReason.LATE;
         }
-        return obs.timestamp == s.lastEventTime ? RejectReason.DUPLICATE : null;
+        return obs.timestamp == lastEventTime ? RejectReason.DUPLICATE : null;
     }
 
-    private void reject(Context ctx, Observation obs, RejectReason reason, SeriesState s) {
+    private void reject(ReadOnlyContext ctx, Observation obs, RejectReason reason, SeriesState s) {
         metrics.deadLetter(reason);
         String detail = switch (reason) {
             case LATE -> "event at " + obs.rawTimestamp + " (" + obs.timestamp + " ms) is older than the last one "
@@ -163,7 +316,7 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
                     + " ms) for this series; the first one was kept";
             case FEATURE_COUNT -> "expected " + settings.features() + " values per event, got "
                     + (obs.values == null ? "none" : obs.values.length);
-            default -> throw new IllegalStateException("the forecaster does not reject for " + reason);
+            default -> throw new IllegalStateException("the forecaster does not reject events for " + reason);
         };
         ctx.output(DEAD_LETTERS, DeadLetters.of(obs, reason, "series " + obs.key + ": " + detail));
     }
@@ -183,86 +336,31 @@ public class ForecastFunction extends KeyedProcessFunction<String, Observation, 
         if (gap > bound) {
             metrics.gaps.inc();
             if (settings.resetOnGap()) {
-                Arrays.fill(s.recurrent, 0f);
+                for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+                    float[] state = s.serving.state(slot);
+                    if (state != null) {
+                        Arrays.fill(state, 0f);
+                    }
+                }
             }
         }
         s.typicalGapMillis = typical + (Math.min(gap, bound) - typical) / 16;
     }
 
-    /** Imputes missing values, lets the scaler learn, advances the net one step, records the inputs. */
-    private void step(SeriesState s, Observation obs) {
-        int features = fed.length;
-        boolean complete = true;
-        for (int f = 0; f < features; f++) {
-            float x = obs.values[f];
-            if (!Float.isFinite(x)) {
-                complete = false;
-                x = baseline.forecast(s, f, 1);
-            }
-            fed[f] = x;
-        }
-        if (complete) {
-            s.scaler.update(fed);
-        } else {
-            metrics.missingValues.inc();
-        }
-        scaleInto(s, fed, 0);
-        calendar.write(obs.timestamp, input, features);
-        model.net().step(s.recurrent, input, output);
-        s.record(obs.timestamp, fed);
-    }
-
-    /** The net's input for one event's values: z-scored, clipped; an unknown value (NaN) is fed as the mean. */
-    private void scaleInto(SeriesState s, float[] values, int offset) {
-        for (int f = 0; f < fed.length; f++) {
-            float x = values[offset + f];
-            float z = Float.isNaN(x) ? 0f : s.scaler.transform(f, x);
-            input[f] = Math.max(-INPUT_LIMIT, Math.min(INPUT_LIMIT, z));
-        }
-    }
-
-    private Forecast forecast(SeriesState s, Observation obs, long now) {
-        float[] values = new float[settings.horizons()];
-        if (model.trained()) {
-            boolean seenValue = s.scaler.count() > 0;
-            for (int h = 0; h < values.length; h++) {
-                values[h] = seenValue ? s.scaler.inverse(0, output[h]) : Float.NaN;
-            }
-        } else {
-            for (int h = 0; h < values.length; h++) {
-                values[h] = baseline.forecast(s, 0, h + 1);
-            }
-        }
-        Forecast f = new Forecast();
-        f.key = obs.key;
-        f.eventTime = obs.timestamp;
-        f.rawTimestamp = obs.rawTimestamp;
-        f.modelVersion = model.version();
-        f.values = values;
-        f.emittedAt = now;
-        return f;
-    }
-
-    /** Rebuilds the recurrent state under the current weights from the ring of recent inputs. */
-    private void rewarm(SeriesState s) {
-        Arrays.fill(s.recurrent, 0f);
-        int features = fed.length;
-        for (int k = s.ringFill() - 1; k >= 0; k--) {
-            scaleInto(s, s.ringValues, s.valuesOffsetBack(k));
-            calendar.write(s.timeBack(k), input, features);
-            model.net().step(s.recurrent, input, output);
-        }
-        s.modelVersion = model.version();
-        metrics.rewarms.inc();
-    }
-
-    /** Called by {@link ForecastOperator} once restored state is in place. */
+    /** Called by {@link ForecastOperator} once restored keyed state is in place. */
     void seriesRestored(long count) {
         metrics.keysRestored(count);
     }
 
     ForecastMetrics metrics() {
         return metrics;
+    }
+
+    /** The version held for each model name, ascending (tests). */
+    Map<String, long[]> heldVersions() {
+        Map<String, long[]> m = new HashMap<>();
+        timelines.forEach((name, t) -> m.put(name, t.versions()));
+        return m;
     }
 
     /** The state of the operator's current key (tests set the key on the operator first). */

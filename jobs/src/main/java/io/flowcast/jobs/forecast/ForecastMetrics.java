@@ -9,40 +9,50 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The forecaster's metrics, registered once per subtask. Dead letters are counted per reason as a
- * {@code reason} label ({@code reason=late|duplicate|feature-count}, metric {@code deadLetters}).
+ * {@code reason} label ({@code reason=late|duplicate|feature-count}, metric {@code deadLetters}); the
+ * version serving each model name is the gauge {@code servingVersion} with label {@code model}.
  */
 final class ForecastMetrics {
 
     /** Latencies kept for the histogram's percentiles: a sliding window, cheap to update. */
     private static final int LATENCY_WINDOW = 4096;
-    /** The reasons the forecaster rejects for (the others belong to parsing). */
+    /** The reasons the forecaster rejects events for (the others belong to parsing). */
     private static final RejectReason[] OWN_REASONS = {RejectReason.LATE, RejectReason.DUPLICATE,
         RejectReason.FEATURE_COUNT};
 
+    private final MetricGroup group;
     final Counter eventsIn;
     final Counter forecastsOut;
     final Counter missingValues;
     final Counter gaps;
     final Counter rewarms;
-    final Counter stateResets;
+    final Counter modelsReceived;
+    final Counter modelsRejected;
     final Histogram stepLatencyNanos;
     private final Counter[] deadLetters;
     /** Series held by this subtask: restored at start plus started since. */
     private long keys;
 
     ForecastMetrics(MetricGroup group) {
+        this.group = group;
         eventsIn = group.counter("eventsIn");
         forecastsOut = group.counter("forecastsOut");
         missingValues = group.counter("missingValues");
         gaps = group.counter("gaps");
         rewarms = group.counter("rewarms");
-        stateResets = group.counter("stateResets");
+        modelsReceived = group.counter("modelsReceived");
+        modelsRejected = group.counter("modelsRejected");
         stepLatencyNanos = group.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         group.gauge("keys", (Gauge<Long>) () -> keys);
         deadLetters = new Counter[RejectReason.values().length];
         for (RejectReason r : OWN_REASONS) {
             deadLetters[r.ordinal()] = group.addGroup("reason", r.code()).counter("deadLetters");
         }
+    }
+
+    /** Registers the {@code servingVersion} gauge of a model name (once, when the name is first seen). */
+    void modelName(ModelTimeline timeline) {
+        group.addGroup("model", timeline.name).gauge("servingVersion", (Gauge<Long>) () -> timeline.lastServed);
     }
 
     void deadLetter(RejectReason reason) {

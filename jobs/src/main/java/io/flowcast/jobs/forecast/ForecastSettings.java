@@ -1,102 +1,66 @@
 package io.flowcast.jobs.forecast;
 
-import io.flowcast.model.CellType;
-import io.flowcast.model.NetConfig;
-import io.flowcast.model.features.CalendarFeatures;
+import io.flowcast.jobs.models.ModelNames;
 import java.io.Serializable;
 
 /**
  * Everything that shapes the keyed forecaster, in one place; {@link #toString()} prints all of it so a
- * run's log or output says exactly what ran.
+ * run's log or output says exactly what ran. The net, its size and its history length come with each
+ * model ({@link io.flowcast.model.online.ServingModel}), not from here.
  *
- * @param cell         recurrent cell type
- * @param hiddenSize   H, units per layer
- * @param layers       stacked recurrent layers
  * @param horizons     forecasts per event, for 1..horizons steps ahead
- * @param features     values per observation; the first is the one forecast
- * @param seed         seed of the untrained weights ({@link SeededWeights})
- * @param seasonLength steps per season for the seasonal-naive baseline; 0 = persistence
- * @param ringSize     recent inputs kept per key (to re-warm the state for new weights)
+ * @param features     values per observation (others are dead-lettered); only the first is forecast
+ * @param modelNames   which model serves a series
+ * @param ensemble     forecast the mean of the serving model and the one before it
+ * @param seasonLength steps per season for the version-0 baseline (seasonal naive); 0 = persistence
  * @param gapFactor    a gap longer than this many typical intervals counts as a gap
  * @param resetOnGap   whether such a gap zeroes the recurrent state
  */
-public record ForecastSettings(CellType cell, int hiddenSize, int layers, int horizons, int features, long seed,
-                               int seasonLength, int ringSize, double gapFactor, boolean resetOnGap)
-        implements Serializable {
+public record ForecastSettings(int horizons, int features, ModelNames modelNames, boolean ensemble, int seasonLength,
+                               double gapFactor, boolean resetOnGap) implements Serializable {
+
+    /** The model name of a live job whose series all share one model. */
+    public static final String DEFAULT_MODEL = "flowcast";
 
     public ForecastSettings {
-        if (cell == null) {
-            throw new IllegalArgumentException("cell type is required");
-        }
-        requireAtLeast("hiddenSize", hiddenSize, 1);
-        requireAtLeast("layers", layers, 1);
         requireAtLeast("horizons", horizons, 1);
         requireAtLeast("features", features, 1);
         requireAtLeast("seasonLength", seasonLength, 0);
-        requireAtLeast("ringSize", ringSize, 1);
+        if (modelNames == null) {
+            throw new IllegalArgumentException("model names are required");
+        }
         if (!(gapFactor > 1) || !Double.isFinite(gapFactor)) {
             throw new IllegalArgumentException("gapFactor must be a finite number above 1, got " + gapFactor);
         }
     }
 
-    /** LSTM, H=32, one layer, 5 horizons, one value per event, persistence baseline, ring of 32, gaps at 12x. */
+    /** 5 horizons, one value per event, one model named {@value #DEFAULT_MODEL}, ensemble, persistence, gaps at 12x. */
     public static ForecastSettings defaults() {
-        return new ForecastSettings(CellType.LSTM, 32, 1, 5, 1, 42L, 0, 32, 12.0, false);
-    }
-
-    public ForecastSettings withCell(CellType value) {
-        return new ForecastSettings(value, hiddenSize, layers, horizons, features, seed, seasonLength, ringSize,
-                gapFactor, resetOnGap);
-    }
-
-    public ForecastSettings withHiddenSize(int value) {
-        return new ForecastSettings(cell, value, layers, horizons, features, seed, seasonLength, ringSize,
-                gapFactor, resetOnGap);
-    }
-
-    public ForecastSettings withLayers(int value) {
-        return new ForecastSettings(cell, hiddenSize, value, horizons, features, seed, seasonLength, ringSize,
-                gapFactor, resetOnGap);
+        return new ForecastSettings(5, 1, ModelNames.fixed(DEFAULT_MODEL), true, 0, 12.0, false);
     }
 
     public ForecastSettings withHorizons(int value) {
-        return new ForecastSettings(cell, hiddenSize, layers, value, features, seed, seasonLength, ringSize,
-                gapFactor, resetOnGap);
+        return new ForecastSettings(value, features, modelNames, ensemble, seasonLength, gapFactor, resetOnGap);
     }
 
     public ForecastSettings withFeatures(int value) {
-        return new ForecastSettings(cell, hiddenSize, layers, horizons, value, seed, seasonLength, ringSize,
-                gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, value, modelNames, ensemble, seasonLength, gapFactor, resetOnGap);
     }
 
-    public ForecastSettings withSeed(long value) {
-        return new ForecastSettings(cell, hiddenSize, layers, horizons, features, value, seasonLength, ringSize,
-                gapFactor, resetOnGap);
+    public ForecastSettings withModelNames(ModelNames value) {
+        return new ForecastSettings(horizons, features, value, ensemble, seasonLength, gapFactor, resetOnGap);
+    }
+
+    public ForecastSettings withEnsemble(boolean value) {
+        return new ForecastSettings(horizons, features, modelNames, value, seasonLength, gapFactor, resetOnGap);
     }
 
     public ForecastSettings withSeasonLength(int value) {
-        return new ForecastSettings(cell, hiddenSize, layers, horizons, features, seed, value, ringSize,
-                gapFactor, resetOnGap);
-    }
-
-    public ForecastSettings withRingSize(int value) {
-        return new ForecastSettings(cell, hiddenSize, layers, horizons, features, seed, seasonLength, value,
-                gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, features, modelNames, ensemble, value, gapFactor, resetOnGap);
     }
 
     public ForecastSettings withGapRule(double factor, boolean reset) {
-        return new ForecastSettings(cell, hiddenSize, layers, horizons, features, seed, seasonLength, ringSize,
-                factor, reset);
-    }
-
-    /** The net: inputs are the scaled values then the calendar features; one output per horizon. */
-    public NetConfig netConfig() {
-        return new NetConfig(cell, features + CalendarFeatures.SIZE, hiddenSize, layers, horizons);
-    }
-
-    /** Ring entries per key: the seasonal baseline looks one season back, so at least the season. */
-    public int ringCapacity() {
-        return Math.max(ringSize, seasonLength);
+        return new ForecastSettings(horizons, features, modelNames, ensemble, seasonLength, factor, reset);
     }
 
     private static void requireAtLeast(String name, int value, int min) {
@@ -107,10 +71,10 @@ public record ForecastSettings(CellType cell, int hiddenSize, int layers, int ho
 
     @Override
     public String toString() {
-        return "ForecastSettings{cell=" + cell.id() + ", hidden=" + hiddenSize + ", layers=" + layers
-                + ", horizons=" + horizons + ", features=" + features + ", seed=" + seed
-                + ", season=" + (seasonLength == 0 ? "none (persistence)" : seasonLength + " steps")
-                + ", ring=" + ringSize + " (capacity " + ringCapacity() + ")"
+        return "ForecastSettings{horizons=" + horizons + ", features=" + features + " (the first is forecast)"
+                + ", model=" + (modelNames.fixedName() != null ? modelNames.fixedName() : "per file")
+                + ", ensemble=" + ensemble
+                + ", version 0=" + (seasonLength == 0 ? "persistence" : "seasonal naive, season " + seasonLength + " steps")
                 + ", gap=" + gapFactor + "x typical interval" + (resetOnGap ? ", reset on gap" : ", no reset on gap")
                 + "}";
     }

@@ -1,6 +1,8 @@
 package io.flowcast.jobs.forecast;
 
 import io.flowcast.model.features.StreamingScaler;
+import io.flowcast.model.online.SeriesBuffer;
+import io.flowcast.model.online.ServingState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -9,15 +11,15 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes a {@link SeriesState} field by field, so keyed state never falls back to Kryo and the bytes
- * are the same on the heap and RocksDB backends. Format 1 (see {@link SeriesStateSerializerSnapshot}):
+ * are the same on the heap and RocksDB backends. Format 2 (see {@link SeriesStateSerializerSnapshot}):
  * <pre>
- *   long lastEventTime, long modelVersion, long steps, double typicalGapMillis
- *   int n, float[n] recurrent
- *   scaler: StreamingScaler.writeTo (int features, double[3 + 2 * features])
- *   int capacity, int features, then the filled ring slots 0..fill-1: float[fill * features], long[fill]
+ *   long lastEventTime, double typicalGapMillis
+ *   live scaler: StreamingScaler.writeTo (int features = 1, double[5])
+ *   history: int capacity, long count, float lastFinite,
+ *            then slots 0..fill-1 (fill = min(count, capacity)): long[fill] times, float[fill] observed, float[fill] filled
+ *   2 x recurrent slot: long version (-1: unused), int n (-1: no array), float[n]
  * </pre>
- * Every length is in the stream, so a state written under other settings still reads (the function
- * then sees it does not fit and starts that series over).
+ * Every length is in the stream. Only the filled part of the history is written.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
@@ -38,7 +40,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     @Override
     public SeriesState createInstance() {
-        return new SeriesState(0, 1, 0);
+        return SeriesState.create(1);
     }
 
     @Override
@@ -59,55 +61,83 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
     @Override
     public void serialize(SeriesState s, DataOutputView out) throws IOException {
         out.writeLong(s.lastEventTime);
-        out.writeLong(s.modelVersion);
-        out.writeLong(s.steps);
         out.writeDouble(s.typicalGapMillis);
-        out.writeInt(s.recurrent.length);
-        for (float v : s.recurrent) {
-            out.writeFloat(v);
-        }
-        s.scaler.writeTo(out);
-        int fill = s.ringFill();
-        int features = s.features();
-        out.writeInt(s.ringCapacity());
-        out.writeInt(features);
-        for (int i = 0; i < fill * features; i++) {
-            out.writeFloat(s.ringValues[i]);
+        ServingState serving = s.serving;
+        serving.liveScaler().writeTo(out);
+        SeriesBuffer b = serving.buffer();
+        int fill = (int) Math.min(b.count(), b.capacity());
+        out.writeInt(b.capacity());
+        out.writeLong(b.count());
+        out.writeFloat(b.lastFinite());
+        long[] times = b.timestampSlots();
+        float[] observed = b.observedSlots();
+        float[] filled = b.filledSlots();
+        for (int i = 0; i < fill; i++) {
+            out.writeLong(times[i]);
         }
         for (int i = 0; i < fill; i++) {
-            out.writeLong(s.ringTimes[i]);
+            out.writeFloat(observed[i]);
+        }
+        for (int i = 0; i < fill; i++) {
+            out.writeFloat(filled[i]);
+        }
+        for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+            out.writeLong(serving.version(slot));
+            float[] state = serving.state(slot);
+            if (state == null) {
+                out.writeInt(-1);
+                continue;
+            }
+            out.writeInt(state.length);
+            for (float v : state) {
+                out.writeFloat(v);
+            }
         }
     }
 
     @Override
     public SeriesState deserialize(DataInputView in) throws IOException {
         long lastEventTime = in.readLong();
-        long modelVersion = in.readLong();
-        long steps = in.readLong();
         double typicalGapMillis = in.readDouble();
-        float[] recurrent = new float[checkedLength(in.readInt(), "recurrent state")];
-        for (int i = 0; i < recurrent.length; i++) {
-            recurrent[i] = in.readFloat();
+        StreamingScaler live = StreamingScaler.readFrom(in);
+        if (live.features() != 1) {
+            throw new IOException("corrupt series state: the live scaler has " + live.features() + " features, not 1");
         }
-        StreamingScaler scaler = StreamingScaler.readFrom(in);
-        int capacity = checkedLength(in.readInt(), "ring capacity");
-        int features = in.readInt();
-        if (features != scaler.features()) {
-            throw new IOException("ring has " + features + " features but the scaler " + scaler.features());
+        int capacity = checkedLength(in.readInt(), "history capacity");
+        long count = in.readLong();
+        if (capacity == 0 || count < 0) {
+            throw new IOException("corrupt series state: history of capacity " + capacity + " holding " + count);
         }
-        float[] ringValues = new float[capacity * features];
-        long[] ringTimes = new long[capacity];
-        int fill = (int) Math.min(steps, capacity);
-        for (int i = 0; i < fill * features; i++) {
-            ringValues[i] = in.readFloat();
+        float lastFinite = in.readFloat();
+        int fill = (int) Math.min(count, capacity);
+        long[] times = new long[capacity];
+        float[] observed = new float[capacity];
+        float[] filled = new float[capacity];
+        for (int i = 0; i < fill; i++) {
+            times[i] = in.readLong();
         }
         for (int i = 0; i < fill; i++) {
-            ringTimes[i] = in.readLong();
+            observed[i] = in.readFloat();
         }
-        SeriesState s = new SeriesState(recurrent, scaler, ringValues, ringTimes);
+        for (int i = 0; i < fill; i++) {
+            filled[i] = in.readFloat();
+        }
+        float[][] states = new float[ServingState.SLOTS][];
+        long[] versions = new long[ServingState.SLOTS];
+        for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+            versions[slot] = in.readLong();
+            int n = in.readInt();
+            if (n == -1) {
+                continue;
+            }
+            states[slot] = new float[checkedLength(n, "recurrent state")];
+            for (int i = 0; i < n; i++) {
+                states[slot][i] = in.readFloat();
+            }
+        }
+        SeriesBuffer buffer = SeriesBuffer.restore(count, lastFinite, times, observed, filled);
+        SeriesState s = new SeriesState(new ServingState(buffer, live, states, versions));
         s.lastEventTime = lastEventTime;
-        s.modelVersion = modelVersion;
-        s.steps = steps;
         s.typicalGapMillis = typicalGapMillis;
         return s;
     }

@@ -11,15 +11,21 @@ import org.apache.flink.core.memory.DataOutputView;
  * What a checkpoint or savepoint records about {@link SeriesStateSerializer}: the version of the
  * binary format its series states were written in.
  *
- * <p>To change the format later: add the new layout as format 2, make {@link #getCurrentVersion()}
- * return 2, keep a reader for format 1, and answer {@code compatibleAfterMigration()} for a snapshot
- * read as version 1 (Flink then reads old state with {@link #restoreSerializer()} and rewrites it).
+ * <p>Format 2 (issue 5: models served from the broadcast stream) replaced format 1 (a seeded net's
+ * state and a ring of fed inputs). Format 1 is <b>refused</b>, with a message saying so: its ring
+ * holds imputed inputs instead of observed values and its recurrent state belongs to an untrained
+ * net, so a migrated series would differ from one that ran under this build anyway; start such a
+ * job from a fresh state (series rebuild their history in one re-warm window).
+ *
+ * <p>To change the format later: add the new layout as format 3, make {@link #getCurrentVersion()}
+ * return 3, keep a reader for format 2, and answer {@code compatibleAfterMigration()} for a snapshot
+ * read as version 2 (Flink then reads old state with {@link #restoreSerializer()} and rewrites it).
  * Until then any other version is refused, so an unknown format is never read as garbage.
  */
 public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapshot<SeriesState> {
 
     /** The binary format {@link SeriesStateSerializer} writes today. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
 
     private int readFormat = FORMAT;
 
@@ -39,6 +45,11 @@ public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapsh
 
     @Override
     public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+        if (readVersion == 1) {
+            throw new IOException("series state was written in format 1, by a forecaster before trained models were "
+                    + "served (issue 5); this build reads format " + FORMAT + " only and does not migrate it: start "
+                    + "the job without that checkpoint or savepoint (series then start over)");
+        }
         if (readVersion != FORMAT) {
             throw new IOException("series state was written in format " + readVersion
                     + "; this build reads format " + FORMAT + " only");

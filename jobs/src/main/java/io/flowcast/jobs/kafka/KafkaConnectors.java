@@ -1,5 +1,6 @@
 package io.flowcast.jobs.kafka;
 
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -60,6 +61,35 @@ public final class KafkaConnectors {
                 .setRecordSerializer(new DeadLetterRecordSerializer(kafka.topics().deadLetters()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dead-letters")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        String.valueOf(kafka.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /**
+     * The {@code models} topic as {@link ModelRecord}s, from the earliest offset (a compacted topic: the
+     * newest version of every model), {@code read_committed} (the trainer writes in transactions). A
+     * value that does not parse still arrives, to be rejected downstream ({@link ModelRecordDeserializer}).
+     */
+    public static KafkaSource<ModelRecord> modelSource(KafkaSettings kafka) {
+        return KafkaSource.<ModelRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.topics().models())
+                .setGroupId(kafka.groupId() + "-models")
+                .setClientIdPrefix(kafka.groupId() + "-models")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ModelRecordDeserializer())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .build();
+    }
+
+    /** Publishes model versions to {@code models}, exactly once: key = model name, value = payload. */
+    public static KafkaSink<ModelRecord> modelSink(KafkaSettings kafka) {
+        return KafkaSink.<ModelRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new ModelRecordSerializer(kafka.topics().models()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-models")
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         String.valueOf(kafka.transactionTimeout().toMillis()))
                 .build();

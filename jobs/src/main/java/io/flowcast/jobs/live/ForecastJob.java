@@ -6,6 +6,7 @@ import io.flowcast.jobs.ingest.ParseObservations;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.RawKafkaRecord;
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
@@ -44,6 +45,8 @@ public final class ForecastJob {
     }
 
     private final Source<RawKafkaRecord, ?, ?> source;
+    /** Published models (null: none; the stage serves only what it was built with). */
+    private final Source<ModelRecord, ?, ?> models;
     private final ForecastStage stage;
     private final Sink<Forecast> forecastSink;
     private final Sink<DeadLetter> deadLetterSink;
@@ -51,7 +54,14 @@ public final class ForecastJob {
 
     public ForecastJob(Source<RawKafkaRecord, ?, ?> source, ForecastStage stage, Sink<Forecast> forecastSink,
             Sink<DeadLetter> deadLetterSink, Settings settings) {
+        this(source, null, stage, forecastSink, deadLetterSink, settings);
+    }
+
+    /** @param models the published model versions, broadcast to the forecaster; null: none */
+    public ForecastJob(Source<RawKafkaRecord, ?, ?> source, Source<ModelRecord, ?, ?> models, ForecastStage stage,
+            Sink<Forecast> forecastSink, Sink<DeadLetter> deadLetterSink, Settings settings) {
         this.source = source;
+        this.models = models;
         this.stage = stage;
         this.forecastSink = forecastSink;
         this.deadLetterSink = deadLetterSink;
@@ -61,11 +71,12 @@ public final class ForecastJob {
     /**
      * The live job on Kafka, as {@code run} and a Flink cluster run it: an unbounded source that
      * resumes from the consumer group's committed offsets (a new group starts at the beginning) and
-     * exactly-once sinks for forecasts and dead letters.
+     * exactly-once sinks for forecasts and dead letters; models from the {@code models} topic.
      */
     public static ForecastJob onKafka(KafkaSettings kafka, ForecastStage stage, Settings settings) {
         return new ForecastJob(
                 KafkaConnectors.observationSource(kafka, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), false),
+                KafkaConnectors.modelSource(kafka),
                 stage,
                 KafkaConnectors.forecastSink(kafka),
                 KafkaConnectors.deadLetterSink(kafka),
@@ -88,7 +99,14 @@ public final class ForecastJob {
                 .name("event time")
                 .uid("event-time");
 
-        ForecastStage.Outputs outputs = stage.apply(timed);
+        DataStream<ModelRecord> published = null;
+        if (models != null) {
+            // One reader: the models topic has one partition, and one stream keeps the versions in order.
+            published = env.fromSource(models, WatermarkStrategy.noWatermarks(), "models source")
+                    .uid("models-source")
+                    .setParallelism(1);
+        }
+        ForecastStage.Outputs outputs = stage.apply(timed, published);
 
         outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
         parsed.getSideOutput(ParseObservations.DEAD_LETTERS)

@@ -3,6 +3,7 @@ package io.flowcast.jobs.models;
 import io.flowcast.model.io.ModelFormatException;
 import io.flowcast.model.online.ServingModel;
 import io.flowcast.model.online.ServingModelFormat;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,12 @@ import java.util.Objects;
  * is {@link ServingModelFormat} bytes; {@link #version} and {@link #trainedUpTo} repeat what is
  * inside so that routing and logging never need to parse it.
  *
- * <p>A Flink POJO (public fields, no-arg constructor), so no Kryo.
+ * <p>A Flink POJO (public fields, no-arg constructor), so no Kryo; {@link Serializable} so a job graph
+ * can carry preloaded models.
  */
-public class ModelRecord {
+public class ModelRecord implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The model's name: which series it serves (see {@link ModelNames}). */
     public String name;

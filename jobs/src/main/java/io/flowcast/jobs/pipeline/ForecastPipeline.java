@@ -3,49 +3,88 @@ package io.flowcast.jobs.pipeline;
 import io.flowcast.jobs.forecast.ForecastFunction;
 import io.flowcast.jobs.forecast.ForecastOperator;
 import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.WeightSource;
+import io.flowcast.jobs.forecast.ParseModels;
+import io.flowcast.jobs.models.ModelRecord;
+import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
-import io.flowcast.jobs.models.ModelRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.Collector;
 
-/** The forecasting stage: keyBy(series key) then {@link ForecastFunction}; forecasts plus its dead letters. */
+/**
+ * The forecasting stage: models -> {@link ParseModels} (bad ones to dead letters) -> broadcast, and
+ * observations keyBy(series key), both into {@link ForecastFunction} (Flink's broadcast state
+ * pattern); forecasts plus the dead letters of both. Models may also be preloaded (a backtest trains
+ * first and passes every version in).
+ */
 public final class ForecastPipeline implements ForecastStage {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Operator uid: savepoints map state to operators by it, so it must never change. */
     public static final String UID = "forecast";
 
     private final ForecastSettings settings;
-    private final WeightSource weights;
+    private final ArrayList<ModelRecord> preloaded;
 
-    public ForecastPipeline(ForecastSettings settings, WeightSource weights) {
+    /** @param preloaded models held from the start (all versions kept; each serves events after its trainedUpTo) */
+    public ForecastPipeline(ForecastSettings settings, List<ModelRecord> preloaded) {
         this.settings = settings;
-        this.weights = weights;
+        this.preloaded = new ArrayList<>(preloaded);
+    }
+
+    /** Models only from the model stream; before the first, the baseline (version 0). */
+    public ForecastPipeline(ForecastSettings settings) {
+        this(settings, List.of());
     }
 
     @Override
     public Outputs apply(DataStream<Observation> observations, DataStream<ModelRecord> models) {
+        TypeInformation<ModelRecord> modelType = TypeInformation.of(ModelRecord.class);
+        if (models == null) {
+            // An empty model stream that ends with the observations, so a bounded job still finishes.
+            models = observations.flatMap(new NoModels(), modelType).name("no model stream").uid("no-models");
+        }
+        SingleOutputStreamOperator<ModelRecord> checked = models
+                .process(new ParseModels(), modelType).name("check models").uid("parse-models");
+        DataStream<ModelRecord> broadcast = checked
+                // The model side must not hold back the forecasts' watermark (it may have none at all).
+                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(ctx -> new NeverBehind()))
+                .name("models: no event time").uid("models-watermarks")
+                .broadcast();
         SingleOutputStreamOperator<Forecast> forecasts = observations
                 .keyBy(new SeriesKey(), Types.STRING)
+                .connect(broadcast)
                 .transform("forecast", TypeInformation.of(Forecast.class),
-                        new ForecastOperator(new ForecastFunction(settings, weights)))
+                        new ForecastOperator(new ForecastFunction(settings, preloaded)))
                 .uid(UID);
-        return new Outputs(forecasts, forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS)
+                .union(checked.getSideOutput(ParseModels.DEAD_LETTERS));
+        return new Outputs(forecasts, deadLetters);
     }
 
     public ForecastSettings settings() {
         return settings;
     }
 
+    public List<ModelRecord> preloaded() {
+        return preloaded;
+    }
+
     @Override
     public String toString() {
-        return "ForecastPipeline{" + settings + ", weights=" + weights + "}";
+        return "ForecastPipeline{" + settings + ", preloaded=" + preloaded + "}";
     }
 
     /** The series key of an observation. */
@@ -55,6 +94,26 @@ public final class ForecastPipeline implements ForecastStage {
         @Override
         public String getKey(Observation observation) {
             return observation.key;
+        }
+    }
+
+    private static final class NoModels implements FlatMapFunction<Observation, ModelRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(Observation value, Collector<ModelRecord> out) {
+        }
+    }
+
+    /** Watermarks at the end of time: models carry no event time the forecaster waits for. */
+    private static final class NeverBehind implements WatermarkGenerator<ModelRecord> {
+        @Override
+        public void onEvent(ModelRecord event, long eventTimestamp, WatermarkOutput output) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 }

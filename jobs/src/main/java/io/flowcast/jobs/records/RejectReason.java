@@ -3,8 +3,8 @@ package io.flowcast.jobs.records;
 /**
  * Why a record was sent to {@code dead-letters}: {@link #code()} is the dead letter's {@code reason}.
  * The codes are part of the topic's contract (docs/records.md): consumers group and alert on them,
- * so they never change once published. The first six come from parsing, the last two from the
- * per-series forecaster.
+ * so they never change once published. The first six come from parsing, the next two from the
+ * per-series forecaster, the last from the model stream.
  */
 public enum RejectReason {
     /** The value is not a JSON object (not JSON at all, empty, a tombstone, an array, trailing garbage). */
@@ -22,7 +22,9 @@ public enum RejectReason {
     /** Older than the series' last processed event. */
     LATE("late"),
     /** Same event time as the series' last processed event; the first one stays. */
-    DUPLICATE("duplicate");
+    DUPLICATE("duplicate"),
+    /** A record on the {@code models} topic whose payload is not a model this build can serve. */
+    BAD_MODEL("bad-model");
 
     private final String code;
 

@@ -3,6 +3,7 @@ package io.flowcast.jobs.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.model.CellType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,9 @@ class JobBenchmarkTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private final ForecastSettings settings = ForecastSettings.defaults().withHiddenSize(8);
-    private final JobBenchmark bench = new JobBenchmark(System.out, settings, 1_001, 30_000, 2, MemorySize.ofMebiBytes(128));
+    private final ForecastSettings settings = ForecastSettings.defaults();
+    private final BenchModel net = new BenchModel(CellType.LSTM, 8, 1, 32, 42L);
+    private final JobBenchmark bench = new JobBenchmark(System.out, settings, net, 1_001, 30_000, 2, MemorySize.ofMebiBytes(128));
 
     @Test
     void everyEventReachesTheEndOfBothGraphsOnBothBackends() throws Exception {
@@ -39,7 +41,7 @@ class JobBenchmarkTest {
     @Test
     void printsTheFiguresInTheAgreedOrder() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new JobBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8), settings, 100, 2_000, 2,
+        new JobBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8), settings, net, 100, 2_000, 2,
                 MemorySize.ofMebiBytes(128)).runAll();
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();

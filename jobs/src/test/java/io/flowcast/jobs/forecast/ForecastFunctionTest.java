@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
-import io.flowcast.model.RecurrentNet;
-import io.flowcast.model.features.CalendarFeatures;
-import io.flowcast.model.features.StreamingScaler;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -19,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The forecaster's per-event rules, one key or a few, in Flink's keyed operator harness. */
 class ForecastFunctionTest {
 
-    private final ForecastSettings settings = ForecastSettings.defaults().withHiddenSize(8).withHorizons(3);
+    private final ForecastSettings settings = ForecastSettings.defaults().withHorizons(3);
 
     @Test
-    void keepsOneStatePerKeyAndAdvancesTheNetOnEveryEvent() throws Exception {
+    void keepsOneStatePerKeyAndForecastsByPersistenceBeforeAnyModel() throws Exception {
         try (ForecastHarness h = new ForecastHarness(settings)) {
             h.send(obs("a", T0, 10f));
             h.send(obs("b", T0, 100f));
@@ -32,17 +29,12 @@ class ForecastFunctionTest {
             SeriesState a = h.state("a");
             assertThat(a.steps()).isEqualTo(3);
             assertThat(a.lastEventTime()).isEqualTo(T0 + 2 * MINUTE);
-            assertThat(a.modelVersion).isZero();
-            assertThat(a.scaler.count()).isEqualTo(3);
-            assertThat(a.scaler.mean(0)).isEqualTo(11.0);
-            assertThat(a.valueBack(0, 0)).isEqualTo(11f);
-            assertThat(a.valueBack(2, 0)).isEqualTo(10f);
-            assertThat(a.recurrent).containsExactly(replay(new float[] {10f, 12f, 11f},
-                    new long[] {T0, T0 + MINUTE, T0 + 2 * MINUTE}));
-
-            SeriesState b = h.state("b");
-            assertThat(b.steps()).isEqualTo(1);
-            assertThat(b.recurrent).containsExactly(replay(new float[] {100f}, new long[] {T0}));
+            assertThat(a.modelVersion()).isZero();
+            assertThat(a.serving().liveScaler().count()).isEqualTo(3);
+            assertThat(a.serving().liveScaler().mean(0)).isEqualTo(11.0);
+            assertThat(a.serving().buffer().observed(2)).isEqualTo(11f);
+            assertThat(a.serving().buffer().timestamp(2)).isEqualTo(T0 + 2 * MINUTE);
+            assertThat(h.state("b").steps()).isEqualTo(1);
 
             assertThat(h.forecasts()).hasSize(4);
             Forecast f = last.get(0);
@@ -52,6 +44,7 @@ class ForecastFunctionTest {
             assertThat(f.modelVersion).isZero();
             assertThat(f.values).containsExactly(11f, 11f, 11f);
             assertThat(f.p10).isNull();
+            assertThat(f.p90).isNull();
         }
     }
 
@@ -95,7 +88,7 @@ class ForecastFunctionTest {
     }
 
     @Test
-    void aMissingValueAdvancesTheClockWithTheLastValueFedInItsPlace() throws Exception {
+    void aMissingValueIsKeptAsMissingAndForecastThroughWithTheLastValue() throws Exception {
         try (ForecastHarness h = new ForecastHarness(settings)) {
             h.send(obs("a", T0, 10f));
             h.send(obs("a", T0 + MINUTE, 12f));
@@ -106,36 +99,35 @@ class ForecastFunctionTest {
             SeriesState a = h.state("a");
             assertThat(a.steps()).isEqualTo(3);
             assertThat(a.lastEventTime()).isEqualTo(T0 + 2 * MINUTE);
-            assertThat(a.scaler.count()).as("the scaler learns from real values only").isEqualTo(2);
-            assertThat(a.valueBack(0, 0)).isEqualTo(12f);
-            assertThat(a.recurrent).doesNotContain(Float.NaN);
+            assertThat(a.serving().liveScaler().count()).as("the scaler learns from real values only").isEqualTo(2);
+            assertThat(a.serving().buffer().observed(2)).as("missing in the history").isNaN();
+            assertThat(a.serving().buffer().filled(2)).isEqualTo(12f);
             assertThat(h.metrics().missingValues.getCount()).isEqualTo(1);
 
             h.send(obs("a", T0 + 3 * MINUTE, 15f));
-            assertThat(h.state("a").scaler.count()).isEqualTo(3);
+            assertThat(h.state("a").serving().liveScaler().count()).isEqualTo(3);
             assertThat(h.deadLetters()).isEmpty();
         }
     }
 
     @Test
-    void withASeasonAMissingValueIsImputedFromOneSeasonBack() throws Exception {
+    void anInfiniteValueIsMissing() throws Exception {
         try (ForecastHarness h = new ForecastHarness(settings.withSeasonLength(2))) {
             h.send(obs("a", T0, 1f));
             h.send(obs("a", T0 + MINUTE, 2f));
-            h.send(obs("a", T0 + 2 * MINUTE, 1f));
-            h.send(obs("a", T0 + 3 * MINUTE, Float.POSITIVE_INFINITY));
+            h.send(obs("a", T0 + 2 * MINUTE, Float.POSITIVE_INFINITY));
 
-            assertThat(h.state("a").valueBack(0, 0)).isEqualTo(2f);
+            assertThat(h.state("a").serving().buffer().observed(2)).isNaN();
+            assertThat(h.metrics().missingValues.getCount()).isEqualTo(1);
         }
     }
 
     @Test
-    void beforeAnyValueAMissingEventForecastsNaNAndFeedsTheMean() throws Exception {
+    void beforeAnyValueAMissingEventForecastsNaN() throws Exception {
         try (ForecastHarness h = new ForecastHarness(settings)) {
             List<Forecast> first = h.send(obs("a", T0, Float.NaN));
 
             assertThat(first.get(0).values).containsOnly(Float.NaN);
-            assertThat(h.state("a").recurrent).doesNotContain(Float.NaN);
             assertThat(h.send(obs("a", T0 + MINUTE, 5f)).get(0).values).containsOnly(5f);
         }
     }
@@ -152,14 +144,14 @@ class ForecastFunctionTest {
     }
 
     @Test
-    void seasonalNaiveRepeatsTheLatestSeason() throws Exception {
+    void seasonalNaiveRepeatsTheLatestSeasonUpToASeasonAhead() throws Exception {
         try (ForecastHarness h = new ForecastHarness(settings.withSeasonLength(3).withHorizons(5))) {
             List<Forecast> out = List.of();
             for (int i = 0; i < 6; i++) {
                 out = h.send(obs("a", T0 + i * MINUTE, i + 1f));
             }
-            // after 1..6 with season 3: t+1 -> 4, t+2 -> 5, t+3 -> 6, t+4 -> 4, t+5 -> 5
-            assertThat(out.get(0).values).containsExactly(4f, 5f, 6f, 4f, 5f);
+            // after 1..6 with season 3: t+1 -> 4, t+2 -> 5, t+3 -> 6; beyond a season ahead, persistence
+            assertThat(out.get(0).values).containsExactly(4f, 5f, 6f, 6f, 6f);
         }
     }
 
@@ -178,52 +170,39 @@ class ForecastFunctionTest {
     void aLongGapIsCountedAndResetsTheStateOnlyWhenAsked() throws Exception {
         for (boolean reset : new boolean[] {false, true}) {
             ForecastSettings s = settings.withGapRule(12, reset);
-            try (ForecastHarness h = new ForecastHarness(s)) {
+            try (ForecastHarness h = new ForecastHarness(s, List.of(TestModels.record(s.modelNames().fixedName(), 1,
+                    Long.MIN_VALUE, false)), null, null)) {
                 for (int i = 0; i < 5; i++) {
                     h.send(obs("a", T0 + i * MINUTE, i));
                 }
+                float[] before = h.state("a").serving().state(0).clone();
                 long afterGap = T0 + 4 * MINUTE + 13 * MINUTE;
-                h.send(obs("a", afterGap, 7f));
+                List<Forecast> out = h.send(obs("a", afterGap, 7f));
 
                 assertThat(h.metrics().gaps.getCount()).isEqualTo(1);
-                SeriesState a = h.state("a");
-                float[] fromZero = stepFromZero(s, a.scaler.transform(0, 7f), afterGap);
-                if (reset) {
-                    assertThat(a.recurrent).containsExactly(fromZero);
-                } else {
-                    assertThat(a.recurrent).isNotEqualTo(fromZero);
-                }
-                assertThat(a.typicalGapMillis).as("one outage barely moves the typical interval")
+                assertThat(out.get(0).modelVersion).isEqualTo(1);
+                float[] expected = stepped(s, reset ? new float[before.length] : before, afterGap);
+                assertThat(h.state("a").serving().state(0)).containsExactly(expected);
+                assertThat(h.state("a").typicalGapMillis()).as("one outage barely moves the typical interval")
                         .isLessThan(2 * MINUTE);
             }
         }
     }
 
-    @Test
-    void trainedWeightsForecastWithTheNetInTheSeriesUnits() throws Exception {
-        RecurrentNet trained = RecurrentNet.initialized(settings.netConfig(), 7);
-        WeightSource version3 = config -> new ModelWeights(3, RecurrentNet.initialized(config, 7));
-        try (ForecastHarness h = new ForecastHarness(settings, version3, null, null)) {
-            h.send(obs("a", T0, 10f));
-            List<Forecast> out = h.send(obs("a", T0 + MINUTE, 14f));
-
-            StreamingScaler scaler = new StreamingScaler(1);
-            CalendarFeatures calendar = new CalendarFeatures();
-            float[] state = trained.newState();
-            float[] input = new float[settings.netConfig().inputSize()];
-            float[] output = new float[settings.horizons()];
-            for (float[] e : new float[][] {{10f, 0}, {14f, 1}}) {
-                scaler.update(new float[] {e[0]});
-                input[0] = scaler.transform(0, e[0]);
-                calendar.write(T0 + (long) e[1] * MINUTE, input, 1);
-                trained.step(state, input, output);
-            }
-            Forecast f = out.get(0);
-            assertThat(f.modelVersion).isEqualTo(3);
-            for (int k = 0; k < output.length; k++) {
-                assertThat(f.values[k]).isEqualTo(scaler.inverse(0, output[k]));
-            }
+    /** The state after one more event at {@code time}, stepped by the library from {@code from}. */
+    private static float[] stepped(ForecastSettings s, float[] from, long time) throws Exception {
+        io.flowcast.model.online.ServingModel m = TestModels.model(s.modelNames().fixedName(), 1, Long.MIN_VALUE, false);
+        io.flowcast.model.online.ResidualForecaster f = new io.flowcast.model.online.ResidualForecaster(true, 0, 1);
+        io.flowcast.model.online.ServingState st = new io.flowcast.model.online.ServingState(m.shape().ringLength());
+        float[] p = new float[TestModels.HORIZON];
+        for (int i = 0; i < 5; i++) {
+            f.append(st, T0 + i * MINUTE, i);
+            f.forecast(st, "a", m, null, p, null, null);
         }
+        System.arraycopy(from, 0, st.state(0), 0, from.length);
+        f.append(st, time, 7f);
+        f.forecast(st, "a", m, null, p, null, null);
+        return st.state(0);
     }
 
     @Test
@@ -245,32 +224,5 @@ class ForecastFunctionTest {
             assertThat(m.keys()).isEqualTo(3);
             assertThat(m.stepLatencyNanos.getCount()).isEqualTo(3);
         }
-    }
-
-    /** The recurrent state after feeding the series through the seeded net by hand. */
-    private float[] replay(float[] values, long[] times) {
-        RecurrentNet net = RecurrentNet.initialized(settings.netConfig(), settings.seed());
-        StreamingScaler scaler = new StreamingScaler(1);
-        CalendarFeatures calendar = new CalendarFeatures();
-        float[] state = net.newState();
-        float[] input = new float[settings.netConfig().inputSize()];
-        float[] output = new float[settings.horizons()];
-        for (int i = 0; i < values.length; i++) {
-            scaler.update(new float[] {values[i]});
-            input[0] = scaler.transform(0, values[i]);
-            calendar.write(times[i], input, 1);
-            net.step(state, input, output);
-        }
-        return state;
-    }
-
-    private static float[] stepFromZero(ForecastSettings s, float scaled, long time) {
-        RecurrentNet net = RecurrentNet.initialized(s.netConfig(), s.seed());
-        float[] state = net.newState();
-        float[] input = new float[s.netConfig().inputSize()];
-        input[0] = scaled;
-        new CalendarFeatures().write(time, input, 1);
-        net.step(state, input, new float[s.horizons()]);
-        return state;
     }
 }

@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
@@ -12,24 +13,24 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
-/** A {@link ForecastOperator} in Flink's keyed operator test harness, with helpers to feed and inspect it. */
+/** A {@link ForecastOperator} in Flink's keyed broadcast operator test harness, with helpers to feed and inspect it. */
 final class ForecastHarness implements AutoCloseable {
 
     static final long T0 = LocalDateTime.of(2024, 3, 4, 0, 0).toEpochSecond(ZoneOffset.UTC) * 1000;
     static final long MINUTE = 60_000L;
 
     final ForecastFunction function;
-    final KeyedOneInputStreamOperatorTestHarness<String, Observation, Forecast> harness;
+    final KeyedBroadcastOperatorTestHarness<String, Observation, ModelRecord, Forecast> harness;
     private long processingTime;
 
     /** Opens a harness on {@code backend} (null: heap), restoring {@code restoreFrom} when not null. */
-    ForecastHarness(ForecastSettings settings, WeightSource weights, StateBackend backend,
+    ForecastHarness(ForecastSettings settings, List<ModelRecord> preloaded, StateBackend backend,
                     OperatorSubtaskState restoreFrom) throws Exception {
-        function = new ForecastFunction(settings, weights);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new ForecastOperator(function),
-                new ForecastPipeline.SeriesKey(), Types.STRING);
+        function = new ForecastFunction(settings, preloaded);
+        harness = new KeyedBroadcastOperatorTestHarness<>(new ForecastOperator(function),
+                new ForecastPipeline.SeriesKey(), Types.STRING, 128, 1, 0);
         // Any type that would need Kryo now fails instead of silently using it.
         ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         if (backend != null) {
@@ -43,7 +44,7 @@ final class ForecastHarness implements AutoCloseable {
     }
 
     ForecastHarness(ForecastSettings settings) throws Exception {
-        this(settings, new SeededWeights(settings.seed()), null, null);
+        this(settings, List.of(), null, null);
     }
 
     static Observation obs(String key, long time, float... values) {
@@ -58,6 +59,11 @@ final class ForecastHarness implements AutoCloseable {
         harness.processElement(new StreamRecord<>(o, o.timestamp));
         List<Forecast> all = harness.extractOutputValues();
         return all.subList(before, all.size());
+    }
+
+    /** Sends a model record on the broadcast input. */
+    void sendModel(ModelRecord r) throws Exception {
+        harness.processBroadcastElement(new StreamRecord<>(r, 0));
     }
 
     List<Forecast> forecasts() {

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
-import io.flowcast.model.RecurrentNet;
-import io.flowcast.model.features.CalendarFeatures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,14 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Snapshot, then restore into a fresh harness: the series continue bit for bit, on both state backends. */
+/**
+ * Snapshot, then restore into a fresh harness without any model: the series and the models that came on
+ * the broadcast side continue bit for bit, on both state backends.
+ */
 class ForecastRestoreTest {
 
     private static final String[] KEYS = {"alpha", "beta", "gamma"};
-    private final ForecastSettings settings = ForecastSettings.defaults().withHiddenSize(16).withLayers(2)
-            .withHorizons(4).withRingSize(8);
-    /** Trained weights, so every forecast value depends on the restored recurrent state and scaler. */
-    private final WeightSource trained = config -> new ModelWeights(1, RecurrentNet.initialized(config, 11));
+    private final ForecastSettings settings = ForecastSettings.defaults().withHorizons(TestModels.HORIZON)
+            .withSeasonLength(TestModels.SEASON);
+    private final String name = settings.modelNames().fixedName();
 
     static Stream<Arguments> backends() {
         return Stream.of(Arguments.of("hashmap"), Arguments.of("rocksdb"));
@@ -39,13 +39,16 @@ class ForecastRestoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void restoredSeriesContinueBitForBit(String backendName) throws Exception {
+    void restoredSeriesAndModelsContinueBitForBit(String backendName) throws Exception {
         OperatorSubtaskState snapshot;
         List<Forecast> continued;
         List<SeriesState> snapshotStates = new ArrayList<>();
         List<SeriesState> finalStates = new ArrayList<>();
-        try (ForecastHarness original = new ForecastHarness(settings, trained, backend(backendName), null)) {
-            feed(original, events(0, 20));
+        try (ForecastHarness original = new ForecastHarness(settings, List.of(), backend(backendName), null)) {
+            original.sendModel(TestModels.record(name, 1, T0 + 5 * MINUTE, true));
+            feed(original, events(0, 12));
+            original.sendModel(TestModels.record(name, 2, T0 + 10 * MINUTE, true));
+            feed(original, events(12, 20));
             snapshot = original.snapshot(1);
             for (String key : KEYS) {
                 snapshotStates.add(original.state(key).copy());
@@ -55,10 +58,14 @@ class ForecastRestoreTest {
                 finalStates.add(original.state(key).copy());
             }
         }
-        try (ForecastHarness restored = new ForecastHarness(settings, trained, backend(backendName), snapshot)) {
+        try (ForecastHarness restored = new ForecastHarness(settings, List.of(), backend(backendName), snapshot)) {
             assertThat(restored.metrics().keys()).as("restored series are counted").isEqualTo(KEYS.length);
+            assertThat(restored.function.heldVersions().get(name)).as("models restored from broadcast state")
+                    .containsExactly(1, 2);
             for (int k = 0; k < KEYS.length; k++) {
                 assertThat(restored.state(KEYS[k])).isEqualTo(snapshotStates.get(k));
+                assertThat(restored.state(KEYS[k]).serving().version(0)).isEqualTo(1);
+                assertThat(restored.state(KEYS[k]).serving().version(1)).isEqualTo(2);
             }
             List<Forecast> again = feed(restored, events(20, 40));
 
@@ -68,56 +75,16 @@ class ForecastRestoreTest {
                 Forecast b = again.get(i);
                 assertThat(b.key).isEqualTo(a.key);
                 assertThat(b.eventTime).isEqualTo(a.eventTime);
-                assertThat(b.modelVersion).isEqualTo(1);
+                assertThat(b.modelVersion).isEqualTo(2);
                 assertThat(b.values).as("forecast %d", i).containsExactly(a.values);
+                assertThat(b.p10).as("forecast %d", i).containsExactly(a.p10);
+                assertThat(b.p90).as("forecast %d", i).containsExactly(a.p90);
             }
             for (int k = 0; k < KEYS.length; k++) {
                 assertThat(restored.state(KEYS[k])).isEqualTo(finalStates.get(k));
             }
-            assertThat(restored.metrics().rewarms.getCount()).isZero();
+            assertThat(restored.metrics().rewarms.getCount()).as("restored state needs no re-warm").isZero();
         }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("backends")
-    void newWeightsRewarmEachSeriesFromItsRingBeforeTheNextForecast(String backendName) throws Exception {
-        OperatorSubtaskState snapshot;
-        try (ForecastHarness untrained = new ForecastHarness(settings, new SeededWeights(1), backend(backendName), null)) {
-            feed(untrained, events(0, 30));
-            snapshot = untrained.snapshot(1);
-        }
-        try (ForecastHarness h = new ForecastHarness(settings, trained, backend(backendName), snapshot)) {
-            SeriesState before = h.state("alpha").copy();
-            assertThat(before.modelVersion).isZero();
-            Observation next = obs("alpha", T0 + 30 * MINUTE, 5f);
-            List<Forecast> out = h.send(next);
-
-            SeriesState after = h.state("alpha");
-            assertThat(after.modelVersion).isEqualTo(1);
-            assertThat(out.get(0).modelVersion).isEqualTo(1);
-            assertThat(h.metrics().rewarms.getCount()).isEqualTo(1);
-            assertThat(after.recurrent).containsExactly(replayRingThenStep(before, next));
-        }
-    }
-
-    /** Zero state, the ring oldest first, then the new event: what a re-warm must produce. */
-    private float[] replayRingThenStep(SeriesState before, Observation next) {
-        RecurrentNet net = RecurrentNet.initialized(settings.netConfig(), 11);
-        CalendarFeatures calendar = new CalendarFeatures();
-        float[] state = net.newState();
-        float[] input = new float[settings.netConfig().inputSize()];
-        float[] output = new float[settings.horizons()];
-        for (int k = before.ringFill() - 1; k >= 0; k--) {
-            input[0] = before.scaler.transform(0, before.valueBack(k, 0));
-            calendar.write(before.timeBack(k), input, 1);
-            net.step(state, input, output);
-        }
-        SeriesState s = before.copy();
-        s.scaler.update(next.values);
-        input[0] = s.scaler.transform(0, next.values[0]);
-        calendar.write(next.timestamp, input, 1);
-        net.step(state, input, output);
-        return state;
     }
 
     /** Steps [from, to) for every key: regular, with a missing value, a late event and a duplicate mixed in. */

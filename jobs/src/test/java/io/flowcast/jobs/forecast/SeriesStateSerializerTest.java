@@ -3,7 +3,6 @@ package io.flowcast.jobs.forecast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowcast.model.CellType;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -33,47 +32,60 @@ class SeriesStateSerializerTest extends SerializerTestBase<SeriesState> {
     @Override
     protected SeriesState[] getTestData() {
         return new SeriesState[] {
-            new SeriesState(8, 1, 4),
-            filled(8, 1, 4, 2),
-            filled(8, 1, 4, 11),
-            filled(128, 1, 32, 100),
-            filled(6, 3, 5, 7),
+            SeriesState.create(4),
+            filled(4, 2, false),
+            filled(4, 11, true),
+            filled(32, 100, true),
+            filled(12, 7, false),
         };
     }
 
-    /** A state after {@code events} events with distinct values and times (ring wrapped when events > capacity). */
-    static SeriesState filled(int stateSize, int features, int capacity, int events) {
-        SeriesState s = new SeriesState(stateSize, features, capacity);
-        float[] values = new float[features];
+    /** A state after {@code events} events (history wrapped when events > capacity), recurrent slots used or not. */
+    static SeriesState filled(int capacity, int events, boolean slots) {
+        SeriesState s = SeriesState.create(capacity);
+        float[] one = new float[1];
         for (int e = 0; e < events; e++) {
-            for (int f = 0; f < features; f++) {
-                values[f] = e * 1.5f + f - 0.25f * (e % 3);
+            float v = e % 5 == 2 ? Float.NaN : e * 1.5f - 0.25f * (e % 3);
+            s.serving().buffer().append(1_400_000_000_000L + e * 300_000L, v);
+            if (!Float.isNaN(v)) {
+                one[0] = v;
+                s.serving().liveScaler().update(one);
             }
-            s.scaler.update(values);
-            s.record(1_400_000_000_000L + e * 300_000L, values);
         }
-        for (int i = 0; i < stateSize; i++) {
-            s.recurrent[i] = (float) Math.sin(i + events);
-        }
-        s.modelVersion = events % 3;
+        s.lastEventTime = 1_400_000_000_000L + events * 300_000L;
         s.typicalGapMillis = 300_000.0 + events;
+        if (slots) {
+            SeriesState withSlots = new SeriesState(new io.flowcast.model.online.ServingState(s.serving().buffer(),
+                    s.serving().liveScaler(), new float[][] {state(16, events), null}, new long[] {events, -1}));
+            withSlots.lastEventTime = s.lastEventTime;
+            withSlots.typicalGapMillis = s.typicalGapMillis;
+            return withSlots;
+        }
         return s;
     }
 
-    @Test
-    void stateSizePerKeyForLstmH64() throws IOException {
-        ForecastSettings settings = ForecastSettings.defaults().withCell(CellType.LSTM).withHiddenSize(64);
-        SeriesState full = filled(settings.netConfig().stateSize(), 1, settings.ringCapacity(), 1000);
-        int bytes = serializedSize(full);
-        // 4 longs/doubles + (4 + 128 floats) + scaler (4 + 5 doubles) + ring (8 + 32 floats + 32 longs)
-        assertThat(bytes).isEqualTo(32 + (4 + 128 * 4) + (4 + 5 * 8) + (8 + 32 * 4 + 32 * 8));
-        System.out.printf("series state, LSTM H=64, 1 layer, ring %d: %d bytes per key serialized%n",
-                settings.ringCapacity(), bytes);
+    private static float[] state(int n, int seed) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) Math.sin(i + seed);
+        }
+        return a;
     }
 
     @Test
-    void aPartlyFilledRingWritesOnlyItsEvents() throws IOException {
-        assertThat(serializedSize(filled(8, 1, 32, 3))).isEqualTo(serializedSize(filled(8, 1, 32, 32)) - 29 * 12);
+    void stateSizePerKey() throws IOException {
+        // LSTM H=32, one layer: 64 floats of state; history of 32 steps
+        SeriesState full = new SeriesState(new io.flowcast.model.online.ServingState(filled(32, 1000, false).serving()
+                .buffer(), new io.flowcast.model.features.StreamingScaler(1), new float[][] {state(64, 1), null},
+                new long[] {1, -1}));
+        int bytes = serializedSize(full);
+        // 16 header + scaler (4 + 5 doubles) + history (4 + 8 + 4 + 32 x 16) + slots (8 + 4 + 64 floats, 8 + 4)
+        assertThat(bytes).isEqualTo(16 + (4 + 5 * 8) + (16 + 32 * 16) + (12 + 64 * 4) + 12);
+    }
+
+    @Test
+    void aPartlyFilledHistoryWritesOnlyItsEvents() throws IOException {
+        assertThat(serializedSize(filled(32, 3, false))).isEqualTo(serializedSize(filled(32, 32, false)) - 29 * 16);
     }
 
     @Test
@@ -90,9 +102,16 @@ class SeriesStateSerializerTest extends SerializerTestBase<SeriesState> {
 
     @Test
     void refusesAnUnknownFormatVersion() {
-        assertThatThrownBy(() -> new SeriesStateSerializerSnapshot().readSnapshot(2, new DataInputDeserializer(new byte[0]),
+        assertThatThrownBy(() -> new SeriesStateSerializerSnapshot().readSnapshot(3, new DataInputDeserializer(new byte[0]),
                 getClass().getClassLoader()))
-                .isInstanceOf(IOException.class).hasMessageContaining("format 2");
+                .isInstanceOf(IOException.class).hasMessageContaining("format 3");
+    }
+
+    @Test
+    void refusesFormat1OfTheForecasterBeforeModelsWithAClearMessage() {
+        assertThatThrownBy(() -> new SeriesStateSerializerSnapshot().readSnapshot(1, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader()))
+                .isInstanceOf(IOException.class).hasMessageContaining("format 1").hasMessageContaining("without that checkpoint");
     }
 
     @Test
@@ -100,12 +119,11 @@ class SeriesStateSerializerTest extends SerializerTestBase<SeriesState> {
         DataOutputSerializer out = new DataOutputSerializer(64);
         assertThatThrownBy(() -> {
             out.writeLong(0);
-            out.writeLong(0);
-            out.writeLong(0);
             out.writeDouble(0);
+            new io.flowcast.model.features.StreamingScaler(1).writeTo(out);
             out.writeInt(-5);
             SeriesStateSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        }).isInstanceOf(IOException.class).hasMessageContaining("recurrent state claims -5");
+        }).isInstanceOf(IOException.class).hasMessageContaining("history capacity claims -5");
     }
 
     static int serializedSize(SeriesState s) throws IOException {

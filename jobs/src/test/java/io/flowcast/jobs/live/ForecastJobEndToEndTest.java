@@ -11,7 +11,6 @@ import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.SeededWeights;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
@@ -102,8 +101,7 @@ class ForecastJobEndToEndTest {
 
     /** The live job's keyed forecaster; before any trained model it forecasts by persistence. */
     private static ForecastStage forecaster() {
-        ForecastSettings settings = ForecastSettings.defaults().withHorizons(HORIZON);
-        return new ForecastPipeline(settings, new SeededWeights(settings.seed()));
+        return new ForecastPipeline(ForecastSettings.defaults().withHorizons(HORIZON));
     }
 
     private static TopicNames freshTopics() throws InterruptedException {
