@@ -84,13 +84,17 @@ public final class ResidualForecaster {
                 float hi = high != null ? high[k] : 0;
                 decodeOne(s, key, previous, other, k, point, low, high);
                 point[k] = 0.5f * (a + point[k]);
-                if (low != null) {
-                    low[k] = 0.5f * (lo + low[k]);
-                    high[k] = 0.5f * (hi + high[k]);
+                if (low != null) { // a model without quantiles contributes no band: keep the other's
+                    low[k] = mean(lo, low[k]);
+                    high[k] = mean(hi, high[k]);
                 }
             }
         }
         return current.version();
+    }
+
+    private static float mean(float a, float b) {
+        return Float.isNaN(a) ? b : Float.isNaN(b) ? a : 0.5f * (a + b);
     }
 
     private void ensureHistory(ServingState s, ServingModel m) {
