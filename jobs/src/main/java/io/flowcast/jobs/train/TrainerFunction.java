@@ -123,6 +123,16 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
         return trainer.value();
     }
 
+    /** The points of the current key the watermark has not passed (tests). */
+    List<TrainingPoint> pendingPoints() throws Exception {
+        List<TrainingPoint> out = new ArrayList<>();
+        Iterable<TrainingPoint> all = pending.get();
+        if (all != null) {
+            all.forEach(out::add);
+        }
+        return out;
+    }
+
     Metrics metrics() {
         return metrics;
     }
