@@ -1,7 +1,10 @@
 package io.flowcast.jobs.backtest;
 
 import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.models.ModelNames;
+import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.train.TrainingSettings;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.pipeline.JobEnvironment;
 import io.flowcast.jobs.records.DeadLetter;
@@ -39,8 +42,28 @@ public final class BacktestJob {
     }
 
     public static BacktestRun run(Path input, ForecastSettings settings, int parallelism) throws Exception {
+        return run(input, settings, null, parallelism);
+    }
+
+    /**
+     * Trains first ({@link BacktestTraining}: every version the live trainer would publish, one
+     * model per file), then forecasts with those versions preloaded: each event is served by the
+     * newest version trained before it, so the forecasts are those of the live job with the same
+     * input, at any parallelism. {@code training} null: no training, the baseline (version 0) only.
+     */
+    public static BacktestRun run(Path input, ForecastSettings settings, TrainingSettings training, int parallelism)
+            throws Exception {
         long started = System.nanoTime();
         List<SeriesFile> files = SeriesFiles.list(input);
+        ModelNames perFile = ModelNames.perFile(files.stream().map(f -> f.key).toList());
+        settings = settings.withModelNames(perFile);
+        List<ModelRecord> models = List.of();
+        double trainingSeconds = 0;
+        if (training != null) {
+            long t0 = System.nanoTime();
+            models = BacktestTraining.train(input, training.withModels(perFile), parallelism);
+            trainingSeconds = (System.nanoTime() - t0) / 1e9;
+        }
         Configuration conf = new Configuration();
         // Fewer, larger fetches: every forecast comes back to the client, and each fetch is a round trip.
         conf.set(CollectSinkOperatorFactory.MAX_BATCH_SIZE, MemorySize.ofMebiBytes(32));
@@ -52,7 +75,7 @@ public final class BacktestJob {
                 .process(new ReadSeriesFiles(), TypeInformation.of(Observation.class)).name("read csv");
         DataStream<Observation> timed = observations.assignTimestampsAndWatermarks(
                 WatermarkStrategy.<Observation>noWatermarks().withTimestampAssigner((o, ignored) -> o.timestamp));
-        ForecastStage.Outputs outputs = new ForecastPipeline(settings).apply(timed);
+        ForecastStage.Outputs outputs = new ForecastPipeline(settings, models).apply(timed);
 
         List<String> series = new ArrayList<>();
         for (SeriesFile file : files) {
@@ -92,7 +115,8 @@ public final class BacktestJob {
                 forecasts.put(series.get(i), withInputTimestamps(series.get(i), bySeries.get(i), truth.get(series.get(i))));
             }
         }
-        return new BacktestRun(files, forecasts, deadLetters, truth, (System.nanoTime() - started) / 1e9);
+        return new BacktestRun(files, forecasts, deadLetters, truth, models, trainingSeconds,
+                (System.nanoTime() - started) / 1e9);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.flowcast.jobs.backtest;
 import io.flowcast.jobs.forecast.ForecastFunction;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.models.ModelRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -11,10 +12,12 @@ import java.util.TreeMap;
 /**
  * What a backtest run produced: every forecast, per key in event order (keys sorted, so output does
  * not depend on parallelism), every dead letter (the forecaster's and unreadable rows), and the input
- * series the forecasts were checked against.
+ * series the forecasts were checked against; the model versions trained first (empty without
+ * training) and the seconds that took, within the whole run's {@code seconds}.
  */
 public record BacktestRun(List<SeriesFile> files, SortedMap<String, List<Forecast>> forecasts,
-                          List<DeadLetter> deadLetters, Map<String, SeriesTruth.Series> truth, double seconds) {
+                          List<DeadLetter> deadLetters, Map<String, SeriesTruth.Series> truth,
+                          List<ModelRecord> models, double trainingSeconds, double seconds) {
 
     public long forecastCount() {
         return forecasts.values().stream().mapToLong(List::size).sum();

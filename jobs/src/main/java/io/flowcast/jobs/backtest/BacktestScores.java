@@ -31,6 +31,8 @@ public final class BacktestScores {
     private final List<Score> perKey;
     private final List<Score> perHorizon;
     private final long missingValues;
+    /** {fraction of actuals inside p10..p90, forecasts with a band}; null when no forecast had one. */
+    private double[] coverage;
 
     private BacktestScores(List<Score> perKey, List<Score> perHorizon, long missingValues) {
         this.perKey = perKey;
@@ -76,7 +78,27 @@ public final class BacktestScores {
             perHorizon.add(new Score(null, h, pairs[h], mean(nrmseSum[h], nrmseKeys[h]), mean(wapeSum[h], wapeKeys[h]),
                     mean(persistenceNrmseSum[h], nrmseKeys[h]), mean(persistenceWapeSum[h], wapeKeys[h])));
         }
-        return new BacktestScores(perKey, perHorizon, missing[0]);
+        BacktestScores scores = new BacktestScores(perKey, perHorizon, missing[0]);
+        long[] band = new long[2]; // {inside, with a band}
+        forecasts.forEach((key, list) -> {
+            float[] values = truth.get(key).values();
+            for (int i = skip; i < list.size(); i++) {
+                Forecast f = list.get(i);
+                if (f.p10 == null || f.p90 == null) {
+                    continue;
+                }
+                for (int h = 1; h <= Math.min(horizons, f.p10.length) && i + h < values.length; h++) {
+                    float actual = values[i + h];
+                    if (Float.isNaN(actual) || Float.isNaN(f.p10[h - 1]) || Float.isNaN(f.p90[h - 1])) {
+                        continue;
+                    }
+                    band[1]++;
+                    band[0] += actual >= f.p10[h - 1] && actual <= f.p90[h - 1] ? 1 : 0;
+                }
+            }
+        });
+        scores.coverage = band[1] == 0 ? null : new double[] {(double) band[0] / band[1], band[1]};
+        return scores;
     }
 
     private static double mean(double sum, int n) {
@@ -127,6 +149,11 @@ public final class BacktestScores {
             }
         }
         return n == 0 ? 0 : Math.sqrt(m2 / n);
+    }
+
+    /** {fraction of actuals inside p10..p90, pairs with a band} over every horizon; null without quantiles. */
+    public double[] coverage() {
+        return coverage;
     }
 
     public List<Score> perKey() {

@@ -39,6 +39,9 @@ public final class BacktestTraining {
                     + settings.models());
         }
         List<SeriesFile> files = SeriesFiles.list(input);
+        if (settings.models().fileKeys().isEmpty()) { // name each model by its file, wherever the file is
+            settings = settings.withModels(ModelNames.perFile(files.stream().map(f -> f.key).toList()));
+        }
         Configuration conf = new Configuration();
         conf.set(CollectSinkOperatorFactory.MAX_BATCH_SIZE, MemorySize.ofMebiBytes(32));
         StreamExecutionEnvironment env = JobEnvironment.create(parallelism, conf);

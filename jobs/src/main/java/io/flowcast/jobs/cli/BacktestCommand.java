@@ -6,6 +6,17 @@ import io.flowcast.jobs.backtest.BacktestScores;
 import io.flowcast.jobs.backtest.ForecastCsv;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.records.DeadLetter;
+import io.flowcast.jobs.backtest.SeriesFile;
+import io.flowcast.jobs.models.ModelNames;
+import io.flowcast.jobs.models.ModelRecord;
+import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.train.TrainingSettings;
+import io.flowcast.model.online.ServingModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -33,16 +44,28 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--per-key", description = "Also print the scores of every series.")
     boolean perKey;
 
+    @Option(names = "--per-file", description = "Also print a table of every file: series, model versions, first and last horizon against persistence.")
+    boolean perFile;
+
     @Mixin
     ForecastOptions forecast;
+
+    @Mixin
+    TrainingOptions training;
 
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         PrintStream o = System.out;
         ForecastSettings settings = forecast.settings();
+        TrainingSettings trainingSettings = training.settings(settings.horizons(), ModelNames.perFile());
         o.println("backtest " + input + ", parallelism " + parallelism + ", " + settings);
-        BacktestRun run = BacktestJob.run(input, settings, parallelism);
+        o.println(trainingSettings == null ? "no training: the baseline (model version 0) forecasts"
+                : "training " + trainingSettings + ", then forecasting with every version preloaded");
+        BacktestRun run = BacktestJob.run(input, settings, trainingSettings, parallelism);
+        if (trainingSettings != null) {
+            printModels(o, run);
+        }
         long rows = ForecastCsv.write(out, run.forecasts());
         o.printf(Locale.ROOT, "files %d, events %d, keys %d, forecasts %d (%d rows written to %s)%n",
                 run.files().size(), run.events(), run.forecasts().size(), run.forecastCount(), rows, out);
@@ -50,13 +73,21 @@ final class BacktestCommand implements Callable<Integer> {
         printExamples(o, run);
         BacktestScores scores = BacktestJob.score(run, settings.horizons(), skip);
         o.println("missing values " + scores.missingValues() + " (forecast through with the value imputed; not scored)");
-        o.println("accuracy (model version 0 = " + (settings.seasonLength() == 0 ? "persistence" : "seasonal naive, season "
-                + settings.seasonLength()) + (skip > 0 ? ", first " + skip + " events per series skipped" : "")
+        o.println("accuracy (" + (trainingSettings == null ? "" : "trained models; ") + "model version 0 = "
+                + (settings.seasonLength() == 0 ? "persistence" : "seasonal naive, season " + settings.seasonLength())
+                + (skip > 0 ? ", first " + skip + " events per series skipped" : "")
                 + "; over several series: mean of per-series figures)");
         o.println("horizon  pairs       NRMSE    WAPE     persistence NRMSE  WAPE");
         for (BacktestScores.Score s : scores.perHorizon()) {
             o.printf(Locale.ROOT, "%7d  %-10d  %6.4f   %6.4f   %6.4f             %6.4f%n", s.horizon(), s.pairs(), s.nrmse(),
                     s.wape(), s.persistenceNrmse(), s.persistenceWape());
+        }
+        if (scores.coverage() != null) {
+            o.printf(Locale.ROOT, "p10..p90 covered %.1f%% of the actuals (%d forecasts with a band)%n",
+                    100 * scores.coverage()[0], (long) scores.coverage()[1]);
+        }
+        if (perFile) {
+            printPerFile(o, run, scores);
         }
         if (perKey) {
             for (BacktestScores.Score s : scores.perKey()) {
@@ -66,6 +97,63 @@ final class BacktestCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "done in %.1f s (job %.1f s)%n", (System.nanoTime() - started) / 1e9, run.seconds());
         return 0;
+    }
+
+    /** Per model (file): versions published, how many were the baseline alone, the newest's validation loss. */
+    private static void printModels(PrintStream o, BacktestRun run) throws Exception {
+        Map<String, List<ServingModel>> byName = new TreeMap<>();
+        for (ModelRecord r : run.models()) {
+            byName.computeIfAbsent(r.name, k -> new ArrayList<>()).add(r.parse());
+        }
+        o.printf(Locale.ROOT, "trained %d model versions for %d of %d files in %.1f s%n", run.models().size(), byName.size(),
+                run.files().size(), run.trainingSeconds());
+        byName.forEach((name, versions) -> {
+            ServingModel newest = versions.get(versions.size() - 1);
+            long baselines = versions.stream().filter(m -> m.net() == null).count();
+            o.printf(Locale.ROOT, "  %s: %d versions (%d the baseline alone), first trained up to %s, newest v%d: validation"
+                            + " loss %.4g, baseline alone %.4g%n", name, versions.size(), baselines,
+                    Instant.ofEpochMilli(versions.get(0).info().trainedUpTo()), newest.version(),
+                    newest.info().validationLoss(), newest.info().baselineLoss());
+        });
+    }
+
+    /** One row per file: its series' mean NRMSE and WAPE at the first and last horizon, and persistence's. */
+    private static void printPerFile(PrintStream o, BacktestRun run, BacktestScores scores) {
+        int last = scores.perHorizon().size();
+        o.printf(Locale.ROOT, "| file | series | events | versions | h=1 NRMSE (persistence) | h=%d NRMSE (persistence) | h=%d WAPE (persistence) |%n", last, last);
+        o.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (SeriesFile file : run.files()) {
+            List<BacktestScores.Score> first = new ArrayList<>();
+            List<BacktestScores.Score> lastH = new ArrayList<>();
+            for (BacktestScores.Score s : scores.perKey()) {
+                if (s.key().equals(file.key) || s.key().startsWith(file.key + "/")) {
+                    if (s.horizon() == 1) {
+                        first.add(s);
+                    }
+                    if (s.horizon() == last) {
+                        lastH.add(s);
+                    }
+                }
+            }
+            long events = 0;
+            for (Map.Entry<String, List<Forecast>> e : run.forecasts().entrySet()) {
+                if (e.getKey().equals(file.key) || e.getKey().startsWith(file.key + "/")) {
+                    events += e.getValue().size();
+                }
+            }
+            long versions = run.models().stream().filter(m -> m.name.equals(file.key)).count();
+            o.printf(Locale.ROOT, "| %s | %d | %,d | %d | %s | %s | %s |%n", file.key, first.size(), events, versions,
+                    pair(first, BacktestScores.Score::nrmse, BacktestScores.Score::persistenceNrmse),
+                    pair(lastH, BacktestScores.Score::nrmse, BacktestScores.Score::persistenceNrmse),
+                    pair(lastH, BacktestScores.Score::wape, BacktestScores.Score::persistenceWape));
+        }
+    }
+
+    private static String pair(List<BacktestScores.Score> scores, java.util.function.ToDoubleFunction<BacktestScores.Score> model,
+                               java.util.function.ToDoubleFunction<BacktestScores.Score> persistence) {
+        double m = scores.stream().mapToDouble(model).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
+        double p = scores.stream().mapToDouble(persistence).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%.3f (%.3f)", m, p);
     }
 
     /** The first few dead letters of each reason, so a late or unreadable row can be found in its file. */
