@@ -88,7 +88,7 @@ public final class ClusterJob {
         }
         // Exactly-once sinks commit at checkpoints: without them an unbounded job never commits anything.
         env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        ForecastJob.onKafka(job.kafka(bootstrapServers), job.stage(), job.jobSettings()).addTo(env);
+        job.onKafka(job.kafka(bootstrapServers)).addTo(env);
         LOG.info("flowcast job '{}': Kafka {}, topics {}, parallelism {}, checkpoint every {}", jobName, bootstrapServers,
                 job.topics(), env.getParallelism(), interval);
         return env;

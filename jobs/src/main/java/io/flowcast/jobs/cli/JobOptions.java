@@ -3,7 +3,12 @@ package io.flowcast.jobs.cli;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.live.ForecastJob;
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.kafka.KafkaConnectors;
+import io.flowcast.jobs.models.ModelNames;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.train.TrainingPipeline;
+import io.flowcast.jobs.train.TrainingSettings;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
@@ -17,6 +22,13 @@ public final class JobOptions {
 
     @Mixin
     ForecastOptions forecast;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--model-name", defaultValue = ForecastSettings.DEFAULT_MODEL,
+            description = "The model this job trains and serves: the key of its records on the models topic (default: ${DEFAULT-VALUE}).")
+    String modelName;
 
     @Option(names = "--features", defaultValue = "1",
             description = "Numbers per observation; others are dead-lettered as feature-count (default: ${DEFAULT-VALUE}).")
@@ -78,6 +90,19 @@ public final class JobOptions {
 
     /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
     public ForecastStage stage() {
-        return new ForecastPipeline(forecast.settings(features));
+        return new ForecastPipeline(forecast.settings(features).withModelNames(ModelNames.fixed(modelName)));
+    }
+
+    /** The training path for the same model, or null with {@code --no-train}. */
+    public TrainingPipeline training() {
+        TrainingSettings settings = training.settings(forecast.horizon, ModelNames.fixed(modelName));
+        return settings == null ? null : new TrainingPipeline(settings);
+    }
+
+    /** The live job on Kafka: forecasting, and training unless {@code --no-train}. */
+    public ForecastJob onKafka(KafkaSettings kafka) {
+        ForecastJob job = ForecastJob.onKafka(kafka, stage(), jobSettings());
+        TrainingPipeline t = training();
+        return t == null ? job : job.withTraining(t, KafkaConnectors.modelSink(kafka));
     }
 }

@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
                 job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
                 summaryInterval, webUiPort, flinkConf);
         try {
-            return new LiveRun(options, job.stage(), spec.commandLine().getOut()).run();
+            return new LiveRun(options, job.stage(), job.training(), spec.commandLine().getOut()).run();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("flowcast run: " + e.getMessage());
             return 2;

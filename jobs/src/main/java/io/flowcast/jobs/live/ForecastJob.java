@@ -1,5 +1,8 @@
 package io.flowcast.jobs.live;
 
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+import io.flowcast.jobs.train.TrainingPipeline;
 import io.flowcast.jobs.ingest.ObservationParser;
 import io.flowcast.jobs.ingest.ObservationWatermarks;
 import io.flowcast.jobs.ingest.ParseObservations;
@@ -51,6 +54,9 @@ public final class ForecastJob {
     private final Sink<Forecast> forecastSink;
     private final Sink<DeadLetter> deadLetterSink;
     private final Settings settings;
+    /** The training path and where it publishes; null: this job only forecasts. */
+    private TrainingPipeline training;
+    private Sink<ModelRecord> modelSink;
 
     public ForecastJob(Source<RawKafkaRecord, ?, ?> source, ForecastStage stage, Sink<Forecast> forecastSink,
             Sink<DeadLetter> deadLetterSink, Settings settings) {
@@ -83,6 +89,17 @@ public final class ForecastJob {
                 settings);
     }
 
+    /**
+     * Trains in the same job: the parsed observations also go through {@code training}, and every
+     * version it publishes goes to {@code sink} (the {@code models} topic), from where the models
+     * source brings it back to the forecaster. Flink job graphs have no cycles; the topic closes the loop.
+     */
+    public ForecastJob withTraining(TrainingPipeline training, Sink<ModelRecord> sink) {
+        this.training = checkNotNull(training, "training");
+        this.modelSink = checkNotNull(sink, "sink");
+        return this;
+    }
+
     /** Adds the graph to {@code env}; the caller configures checkpointing and executes. */
     public void addTo(StreamExecutionEnvironment env) {
         // No watermarks at the source: timestamps are only known after parsing, which must not fail there.
@@ -107,6 +124,9 @@ public final class ForecastJob {
                     .setParallelism(1);
         }
         ForecastStage.Outputs outputs = stage.apply(timed, published);
+        if (training != null) {
+            training.apply(timed).sinkTo(modelSink).name("models sink").uid("models-sink").setParallelism(1);
+        }
 
         outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
         parsed.getSideOutput(ParseObservations.DEAD_LETTERS)

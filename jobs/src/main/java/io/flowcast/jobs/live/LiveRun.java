@@ -21,6 +21,7 @@ import java.util.Deque;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.flowcast.jobs.train.TrainingPipeline;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -52,9 +53,17 @@ public final class LiveRun {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private volatile boolean stopRequested;
 
+    private final TrainingPipeline training;
+
     public LiveRun(RunOptions options, ForecastStage stage, PrintWriter out) {
+        this(options, stage, null, out);
+    }
+
+    /** @param training trains in the same job and publishes to {@code models}; null: forecasting only */
+    public LiveRun(RunOptions options, ForecastStage stage, TrainingPipeline training, PrintWriter out) {
         this.o = options;
         this.stage = stage;
+        this.training = training;
         this.out = out;
     }
 
@@ -106,8 +115,10 @@ public final class LiveRun {
             out.printf(Locale.ROOT, "  Kafka         %s%n", bootstrap);
         }
         TopicSetup.ensureTopics(bootstrap, o.topics(), o.partitions(), (short) 1);
-        out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed)%n", o.topics().observations(), o.topics().forecasts(),
-                o.topics().deadLetters());
+        out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed); models on %s%n", o.topics().observations(),
+                o.topics().forecasts(), o.topics().deadLetters(), o.topics().models());
+        out.printf(Locale.ROOT, "  training      %s%n", training == null ? "off (--no-train): serving what is on " + o.topics().models()
+                : training.settings() + ", publishing to " + o.topics().models());
 
         LiveSummary summary = new LiveSummary(bootstrap, o.topics());
         toClose.push(summary);
@@ -172,13 +183,17 @@ public final class LiveRun {
         OffsetsInitializer start = freshBroker
                 ? OffsetsInitializer.earliest()
                 : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        new ForecastJob(
+        ForecastJob forecastJob = new ForecastJob(
                 KafkaConnectors.observationSource(kafka, start, false),
+                KafkaConnectors.modelSource(kafka),
                 stage,
                 KafkaConnectors.forecastSink(kafka),
                 KafkaConnectors.deadLetterSink(kafka),
-                o.jobSettings())
-                .addTo(env);
+                o.jobSettings());
+        if (training != null) {
+            forecastJob.withTraining(training, KafkaConnectors.modelSink(kafka));
+        }
+        forecastJob.addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");
         toClose.push(() -> stopJob(job));
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
