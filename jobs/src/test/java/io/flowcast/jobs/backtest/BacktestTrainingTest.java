@@ -25,14 +25,14 @@ class BacktestTrainingTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final LocalDateTime T0 = LocalDateTime.of(2024, 3, 4, 0, 0);
+    static final LocalDateTime T0 = LocalDateTime.of(2024, 3, 4, 0, 0);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    private static final int ROWS = 300;
+    static final int ROWS = 300;
     /** The first changed row of the look-ahead test, and its time. */
-    private static final int CHANGE_AT = 200;
+    static final int CHANGE_AT = 200;
 
     /** Tiny recipe (window 6, season 12 steps, retrain daily); the step is detected from each file. */
-    private static TrainingSettings tiny() {
+    static TrainingSettings tiny() {
         return BacktestTraining.settings(3)
                 .with("window", "6").with("season", "12").with("seasons", "2").with("hidden", "8")
                 .with("samples", "60").with("min", "40").with("every", "24h").with("first", "6")
@@ -49,7 +49,7 @@ class BacktestTrainingTest {
      * duplicate row); half-hourly {@code c.csv}. With {@code changed}, every value from row
      * {@link #CHANGE_AT} on is different.
      */
-    private static Path write(Path dir, boolean changed) throws Exception {
+    static Path write(Path dir, boolean changed) throws Exception {
         Files.createDirectories(dir);
         StringBuilder a = new StringBuilder("timestamp,value\n");
         StringBuilder b = new StringBuilder("timestamp,x,y\n");
