@@ -44,6 +44,24 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * Training in the same job: versions go to {@code models}, come back to the forecaster, and the
+     * summary shows them published and forecasts carrying them. The first model after 200 windows
+     * (the default is 1,000) so it comes early; fed at a pace the trainer keeps up with.
+     */
+    @Test
+    @Timeout(150)
+    void itTrainsPublishesAndServesModelVersionsWhileRunning() {
+        Result r = run("run", "--limit", "16000", "--speed", "800", "--checkpoint-interval", "1s",
+                "--summary-interval", "2s", "--data", DATA, "--train", "min=200");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("publishing to models")
+                .containsPattern("model flowcast: \\d+ published, newest v\\d+")
+                .containsPattern("forecasts by model version: v0 [\\d,]+, v[1-9]\\d* [\\d,]+")
+                .contains("done: 16,000 events fed, 16,000 forecasts and 0 dead letters committed");
+    }
+
     @Test
     void aMissingDataFolderIsAClearErrorBeforeAnythingStarts() {
         Result r = run("run", "--data", "/no/such/folder");
