@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** What to replay into {@code observations} and how fast: shared by {@code run} and {@code feed}. */
 final class DataSetOptions {
 
-    @Option(names = "--speed", defaultValue = "200", paramLabel = "EVENTS_PER_S",
+    @Option(names = "--speed", defaultValue = "500", paramLabel = "EVENTS_PER_S",
             description = "Feeding rate, events per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     double speed;
 
