@@ -60,16 +60,26 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         }
     }
 
+    /** Shortest default window, in steps. */
+    public static final int MIN_WINDOW = 24;
+    /**
+     * Longest default window, in steps: a day of 5-minute data would be 288 steps, and BPTT over
+     * that many steps cost 30-45x a 96-step window per fit here, not 3x (gradients that fade over
+     * long sequences become subnormal floats, which the CPU handles slowly, and Java cannot flush
+     * them to zero). The seasonal reference inputs carry the long memory anyway.
+     */
+    public static final int MAX_WINDOW = 96;
+
     /**
      * The defaults for a series sampled every {@code step}, forecasting {@code horizon} steps ahead:
-     * season one week, window one day (at least 24 steps).
+     * season one week, window one day of steps within [{@value #MIN_WINDOW}, {@value #MAX_WINDOW}].
      */
     public static OnlineRecipe defaults(Duration step, int horizon) {
         int perDay = (int) (Duration.ofDays(1).toMillis() / step.toMillis());
         int perWeek = 7 * perDay;
         TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
-        return new OnlineRecipe(horizon, Math.max(24, perDay), perWeek, 3, true, CellType.LSTM, 32, 1,
+        return new OnlineRecipe(horizon, Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, perDay)), perWeek, 3, true, CellType.LSTM, 32, 1,
                 4000, 1000, Duration.ofDays(7), 20, 4, training, 0.05, true, false, 1L);
     }
 
