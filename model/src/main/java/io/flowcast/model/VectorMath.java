@@ -32,6 +32,27 @@ final class VectorMath {
         }
     }
 
+    /**
+     * {@code y[0..n) = fma(a3, x3, fma(a2, x2, fma(a1, x1, fma(a0, x0, y))))}: the forward matrix
+     * pass ({@link LstmChunk}). Fused multiply-adds halve the arithmetic of {@link #axpy4} and round
+     * once per term. Only that pass calls it, with n = G*H: C2 sizes a loop's unrolling (and so its
+     * vector width) from the trip counts it has seen, and a kernel shared with short loops
+     * (backward's {@code n = inputSize}) was compiled 4 floats wide instead of 16.
+     */
+    static void gateRows4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+                          float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], y[i]))));
+        }
+    }
+
+    /** {@code y[0..n) = fma(a, x, y)}: the leftover rows of the forward matrix pass. */
+    static void gateRow(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a, x[i], y[i]);
+        }
+    }
+
     /** Dot product with four independent accumulators (the order differs from a naive loop). */
     static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
