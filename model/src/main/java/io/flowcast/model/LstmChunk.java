@@ -64,11 +64,9 @@ final class LstmChunk {
         int n = to - from;
         int hid = hidden;
         int g = gateRows;
-        for (int s = 0; s < n; s++) {
-            System.arraycopy(w.biasSum, 0, acc[s], 0, g);
-        }
-        matrixPass(n, w.inputColumns, x, xOff + from * xStride, xStride);
-        matrixPass(n, w.hiddenColumns, prev, off + from * stride, stride);
+        startFromBias(n, w.biasSum, w.inputColumns, x, xOff + from * xStride, xStride);
+        matrixPass(n, w.inputColumns, x, xOff + from * xStride, xStride, 4);
+        matrixPass(n, w.hiddenColumns, prev, off + from * stride, stride, 0);
         for (int s = 0; s < n; s++) {
             float[] a = acc[s];
             int p = s * hid;
@@ -98,11 +96,33 @@ final class LstmChunk {
         }
     }
 
-    /** {@code acc[s] += sum_j v_s[j] * rows[j]} where chunk series s reads {@code v[vOff + s*vStride + j]}. */
-    private void matrixPass(int n, float[][] rows, float[] v, int vOff, int vStride) {
+    /** {@code acc[s] = bias + (the first four rows of W_ih) x_s}; with fewer inputs, just the bias. */
+    private void startFromBias(int n, float[] bias, float[][] rows, float[] v, int vOff, int vStride) {
+        int g = gateRows;
+        if (rows.length < 4) {
+            for (int s = 0; s < n; s++) {
+                System.arraycopy(bias, 0, acc[s], 0, g);
+            }
+            return;
+        }
+        float[] r0 = rows[0];
+        float[] r1 = rows[1];
+        float[] r2 = rows[2];
+        float[] r3 = rows[3];
+        for (int s = 0; s < n; s++) {
+            int at = vOff + s * vStride;
+            VectorMath.gateRows4From(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
+        }
+    }
+
+    /**
+     * {@code acc[s] += sum_{j >= first} v_s[j] * rows[j]} where chunk series s reads
+     * {@code v[vOff + s*vStride + j]}; {@code first} is 4 when {@link #startFromBias} did rows 0-3.
+     */
+    private void matrixPass(int n, float[][] rows, float[] v, int vOff, int vStride, int first) {
         int m = rows.length;
         int g = gateRows;
-        int j = 0;
+        int j = m < 4 ? 0 : first;
         for (; j + 3 < m; j += 4) {
             float[] r0 = rows[j];
             float[] r1 = rows[j + 1];

@@ -209,7 +209,7 @@ public final class RecurrentNet {
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < outputs; o++) {
                 out[outOff + b * outputs + o] = params[bias + o]
-                        + VectorMath.dot(params, w + o * hidden, states, b * stride + top, hidden);
+                        + VectorMath.dot8(params, w + o * hidden, states, b * stride + top, hidden);
             }
         }
     }

@@ -46,6 +46,17 @@ final class VectorMath {
         }
     }
 
+    /**
+     * {@code y[0..n) = fma(a3, x3, fma(a2, x2, fma(a1, x1, fma(a0, x0, b))))}: the first four rows
+     * of the forward matrix pass start from the bias instead of a copy of it (one pass fewer).
+     */
+    static void gateRows4From(float[] b, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
+                              float a3, float[] x3, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], b[i]))));
+        }
+    }
+
     /** {@code y[0..n) = fma(a, x, y)}: the leftover rows of the forward matrix pass. */
     static void gateRow(float a, float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
@@ -53,20 +64,30 @@ final class VectorMath {
         }
     }
 
-    /** Dot product with four independent accumulators (the order differs from a naive loop). */
-    static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    /**
+     * Dot product for the head, eight fused multiply-add accumulators: the sum is a latency chain,
+     * and eight chains keep the FMA units busy where four left them waiting (the order differs
+     * from a naive loop).
+     */
+    static float dot8(float[] x, int xOff, float[] y, int yOff, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += x[xOff + i] * y[yOff + i];
-            s1 += x[xOff + i + 1] * y[yOff + i + 1];
-            s2 += x[xOff + i + 2] * y[yOff + i + 2];
-            s3 += x[xOff + i + 3] * y[yOff + i + 3];
+        for (; i + 7 < n; i += 8) {
+            int a = xOff + i;
+            int b = yOff + i;
+            s0 = Math.fma(x[a], y[b], s0);
+            s1 = Math.fma(x[a + 1], y[b + 1], s1);
+            s2 = Math.fma(x[a + 2], y[b + 2], s2);
+            s3 = Math.fma(x[a + 3], y[b + 3], s3);
+            s4 = Math.fma(x[a + 4], y[b + 4], s4);
+            s5 = Math.fma(x[a + 5], y[b + 5], s5);
+            s6 = Math.fma(x[a + 6], y[b + 6], s6);
+            s7 = Math.fma(x[a + 7], y[b + 7], s7);
         }
         for (; i < n; i++) {
-            s0 += x[xOff + i] * y[yOff + i];
+            s0 = Math.fma(x[xOff + i], y[yOff + i], s0);
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**
