@@ -111,7 +111,11 @@ final class LstmChunk {
         float[] r3 = rows[3];
         for (int s = 0; s < n; s++) {
             int at = vOff + s * vStride;
-            VectorMath.gateRows4From(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
+            if (n == 1) {
+                VectorMath.gateRows4FromSingle(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
+            } else {
+                VectorMath.gateRows4From(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
+            }
         }
     }
 
@@ -128,6 +132,11 @@ final class LstmChunk {
             float[] r1 = rows[j + 1];
             float[] r2 = rows[j + 2];
             float[] r3 = rows[j + 3];
+            if (n == 1) {
+                int at = vOff + j;
+                VectorMath.gateRows4Single(v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[0], g);
+                continue;
+            }
             for (int s = 0; s < n; s++) {
                 int at = vOff + s * vStride + j;
                 VectorMath.gateRows4(v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
@@ -135,6 +144,10 @@ final class LstmChunk {
         }
         for (; j < m; j++) {
             float[] r = rows[j];
+            if (n == 1) {
+                VectorMath.gateRowSingle(v[vOff + j], r, acc[0], g);
+                continue;
+            }
             for (int s = 0; s < n; s++) {
                 VectorMath.gateRow(v[vOff + s * vStride + j], r, acc[s], g);
             }
