@@ -21,6 +21,8 @@ final class LayerWeights {
     final float[][] hiddenRows;
     final float[] biasIh;
     final float[] biasHh;
+    /** b_ih + b_hh: the LSTM kernel adds both biases at once. */
+    final float[] biasSum;
 
     LayerWeights(int inputSize, int hidden, int gateRows) {
         this.inputSize = inputSize;
@@ -32,6 +34,7 @@ final class LayerWeights {
         this.hiddenRows = new float[gateRows][hidden];
         this.biasIh = new float[gateRows];
         this.biasHh = new float[gateRows];
+        this.biasSum = new float[gateRows];
     }
 
     /** Refreshes every derived array from the flat parameters. */
@@ -40,6 +43,9 @@ final class LayerWeights {
         loadMatrix(params, layout.weightHh(layer).offset(), hidden, hiddenRows, hiddenColumns);
         System.arraycopy(params, layout.biasIh(layer).offset(), biasIh, 0, gateRows);
         System.arraycopy(params, layout.biasHh(layer).offset(), biasHh, 0, gateRows);
+        for (int r = 0; r < gateRows; r++) {
+            biasSum[r] = biasIh[r] + biasHh[r];
+        }
     }
 
     private void loadMatrix(float[] params, int offset, int cols, float[][] rows, float[][] columns) {

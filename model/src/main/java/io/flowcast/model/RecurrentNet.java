@@ -26,6 +26,8 @@ public final class RecurrentNet {
     private final Cell cell;
     private final float[] params;
     private final LayerWeights[] layers;
+    /** The LSTM kernel's scratch; null for the other cells, which run {@link #advanceLayer}. */
+    private final LstmChunk lstm;
     private final int headWeightOffset;
     private final int headBiasOffset;
 
@@ -52,6 +54,7 @@ public final class RecurrentNet {
         for (int k = 0; k < layers.length; k++) {
             layers[k] = new LayerWeights(config.layerInputSize(k), config.hiddenSize(), config.gateRows());
         }
+        this.lstm = config.cell() == CellType.LSTM ? new LstmChunk(config.hiddenSize()) : null;
         this.headWeightOffset = layout.headWeight().offset();
         this.headBiasOffset = layout.headBias().offset();
         ensureCapacity(1);
@@ -130,7 +133,7 @@ public final class RecurrentNet {
         checkLength("input", input, config.inputSize());
         checkLength("output", output, config.outputSize());
         requireFinite(input, 0, config.inputSize());
-        advance(1, input, 0, config.inputSize(), state, state, gx, gh);
+        advance(1, input, 0, config.inputSize(), state, state, null, null);
         head(1, state, output, 0);
     }
 
@@ -145,23 +148,35 @@ public final class RecurrentNet {
         checkLength("outputs", outputs, batch * config.outputSize());
         requireFinite(inputs, 0, batch * config.inputSize());
         ensureCapacity(batch);
-        advance(batch, inputs, 0, config.inputSize(), states, states, gx, gh);
+        advance(batch, inputs, 0, config.inputSize(), states, states, null, null);
         head(batch, states, outputs, 0);
     }
 
     /**
      * One step of every layer for a batch: reads states {@code prev}, writes {@code next} (may be the
      * same array). Inputs of series b are at {@code inOff + b * inStride}. Layer k of series b uses
-     * the gate buffers {@code gxBuf[k][b]} and {@code ghBuf[k][b]}, which keep what backward needs.
+     * the gate buffers {@code gxBuf[k][b]} and {@code ghBuf[k][b]}, which keep what backward needs;
+     * null buffers (inference) mean nothing needs keeping.
      */
     void advance(int batch, float[] inputs, int inOff, int inStride, float[] prev, float[] next,
                  float[][][] gxBuf, float[][][] ghBuf) {
         // A chunk of series goes through every layer before the next chunk starts: the gate buffers
         // of a whole large batch would not stay in cache between the matrix pass and the cell pass.
-        for (int from = 0; from < batch; from += BATCH_CHUNK) {
-            int to = Math.min(batch, from + BATCH_CHUNK);
+        int chunk = lstm != null ? LstmChunk.SERIES : BATCH_CHUNK;
+        int stride = config.stateSize();
+        for (int from = 0; from < batch; from += chunk) {
+            int to = Math.min(batch, from + chunk);
             for (int k = 0; k < layers.length; k++) {
-                advanceLayer(k, from, to, inputs, inOff, inStride, prev, next, gxBuf[k], ghBuf[k]);
+                if (lstm != null) {
+                    float[] x = k == 0 ? inputs : next;
+                    int xOff = k == 0 ? inOff : config.hiddenOffset(k - 1);
+                    int xStride = k == 0 ? inStride : stride;
+                    lstm.forward(layers[k], from, to, x, xOff, xStride, prev, next, config.hiddenOffset(k), stride,
+                            gxBuf == null ? null : gxBuf[k]);
+                } else {
+                    advanceLayer(k, from, to, inputs, inOff, inStride, prev, next,
+                            gxBuf == null ? gx[k] : gxBuf[k], ghBuf == null ? gh[k] : ghBuf[k]);
+                }
             }
         }
     }
@@ -194,7 +209,7 @@ public final class RecurrentNet {
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < outputs; o++) {
                 out[outOff + b * outputs + o] = params[bias + o]
-                        + VectorMath.dot(params, w + o * hidden, states, b * stride + top, hidden);
+                        + VectorMath.dot8(params, w + o * hidden, states, b * stride + top, hidden);
             }
         }
     }

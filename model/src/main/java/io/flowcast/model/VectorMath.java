@@ -32,20 +32,89 @@ final class VectorMath {
         }
     }
 
-    /** Dot product with four independent accumulators (the order differs from a naive loop). */
-    static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    /**
+     * {@code y[0..n) = fma(a3, x3, fma(a2, x2, fma(a1, x1, fma(a0, x0, y))))}: the forward matrix
+     * pass ({@link LstmChunk}). Fused multiply-adds halve the arithmetic of {@link #axpy4} and round
+     * once per term. Only that pass calls it, with n = G*H: C2 sizes a loop's unrolling (and so its
+     * vector width) from the trip counts it has seen, and a kernel shared with short loops
+     * (backward's {@code n = inputSize}) was compiled 4 floats wide instead of 16.
+     */
+    static void gateRows4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+                          float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], y[i]))));
+        }
+    }
+
+    /**
+     * {@code y[0..n) = fma(a3, x3, fma(a2, x2, fma(a1, x1, fma(a0, x0, b))))}: the first four rows
+     * of the forward matrix pass start from the bias instead of a copy of it (one pass fewer).
+     */
+    static void gateRows4From(float[] b, float a0, float[] x0, float a1, float[] x1, float a2, float[] x2,
+                              float a3, float[] x3, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], b[i]))));
+        }
+    }
+
+    /** {@code y[0..n) = fma(a, x, y)}: the leftover rows of the forward matrix pass. */
+    static void gateRow(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a, x[i], y[i]);
+        }
+    }
+
+    // The same three kernels for single steps (LstmChunk with one series): identical code, separate
+    // bytecode, so that single steps of every H do not shape how C2 compiles the chunks' loops
+    // (measured: batched-step 1.15-1.31 us after all the single-step figures, 1.08-1.16 with these).
+
+    /** {@link #gateRows4} for single steps. */
+    static void gateRows4Single(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3,
+                                float[] x3, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], y[i]))));
+        }
+    }
+
+    /** {@link #gateRows4From} for single steps. */
+    static void gateRows4FromSingle(float[] b, float a0, float[] x0, float a1, float[] x1, float a2,
+                                    float[] x2, float a3, float[] x3, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a3, x3[i], Math.fma(a2, x2[i], Math.fma(a1, x1[i], Math.fma(a0, x0[i], b[i]))));
+        }
+    }
+
+    /** {@link #gateRow} for single steps. */
+    static void gateRowSingle(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.fma(a, x[i], y[i]);
+        }
+    }
+
+    /**
+     * Dot product for the head, eight fused multiply-add accumulators: the sum is a latency chain,
+     * and eight chains keep the FMA units busy where four left them waiting (the order differs
+     * from a naive loop).
+     */
+    static float dot8(float[] x, int xOff, float[] y, int yOff, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += x[xOff + i] * y[yOff + i];
-            s1 += x[xOff + i + 1] * y[yOff + i + 1];
-            s2 += x[xOff + i + 2] * y[yOff + i + 2];
-            s3 += x[xOff + i + 3] * y[yOff + i + 3];
+        for (; i + 7 < n; i += 8) {
+            int a = xOff + i;
+            int b = yOff + i;
+            s0 = Math.fma(x[a], y[b], s0);
+            s1 = Math.fma(x[a + 1], y[b + 1], s1);
+            s2 = Math.fma(x[a + 2], y[b + 2], s2);
+            s3 = Math.fma(x[a + 3], y[b + 3], s3);
+            s4 = Math.fma(x[a + 4], y[b + 4], s4);
+            s5 = Math.fma(x[a + 5], y[b + 5], s5);
+            s6 = Math.fma(x[a + 6], y[b + 6], s6);
+            s7 = Math.fma(x[a + 7], y[b + 7], s7);
         }
         for (; i < n; i++) {
-            s0 += x[xOff + i] * y[yOff + i];
+            s0 = Math.fma(x[xOff + i], y[yOff + i], s0);
         }
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
     /**

@@ -49,6 +49,73 @@ class RecurrentNetTest {
         }
     }
 
+    /**
+     * LSTM runs one kernel for single and batched steps, chunk by chunk: several chunks plus a
+     * partial one, inputs not a multiple of the 4-row blocks, two layers. Same arithmetic per series,
+     * so the results are bit-identical.
+     */
+    @Test
+    void lstmBatchedStepIsBitIdenticalToSingleStepsAcrossChunks() {
+        for (int inputs : new int[] {2, 4, 6}) {
+            NetConfig config = new NetConfig(CellType.LSTM, inputs, 20, 2, 3);
+            RecurrentNet net = RecurrentNet.initialized(config, 5);
+            int batch = 37;
+            int s = config.stateSize();
+            float[] states = new float[batch * s];
+            float[][] single = new float[batch][s];
+            float[] outputs = new float[batch * 3];
+            float[] out = new float[3];
+            for (int t = 0; t < 4; t++) {
+                float[] x = randomInputs(batch * inputs, 100 + t);
+                net.stepBatch(batch, states, x, outputs);
+                for (int b = 0; b < batch; b++) {
+                    net.step(single[b], Arrays.copyOfRange(x, b * inputs, (b + 1) * inputs), out);
+                    assertArrayEquals(out, Arrays.copyOfRange(outputs, b * 3, b * 3 + 3), 0f);
+                }
+            }
+            for (int b = 0; b < batch; b++) {
+                assertArrayEquals(single[b], Arrays.copyOfRange(states, b * s, (b + 1) * s), 0f);
+            }
+        }
+    }
+
+    /** The chunk kernel against the independent double-precision forward pass, 4+ inputs included. */
+    @Test
+    void lstmBatchedStepMatchesDoubleReference() {
+        for (int inputs : new int[] {3, 4, 7}) {
+            NetConfig config = new NetConfig(CellType.LSTM, inputs, 24, 2, 2);
+            RecurrentNet net = RecurrentNet.initialized(config, 9);
+            double[] p = new double[net.parameters().length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = net.parameters()[i];
+            }
+            io.flowcast.model.reference.DoubleReferenceNet reference = new io.flowcast.model.reference.DoubleReferenceNet(config, p);
+            int batch = 21;
+            int steps = 5;
+            float[] states = new float[batch * config.stateSize()];
+            float[] outputs = new float[batch * 2];
+            double[][][] x = new double[batch][steps][inputs];
+            float[][] xs = new float[steps][];
+            for (int t = 0; t < steps; t++) {
+                xs[t] = randomInputs(batch * inputs, 300 + t);
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < inputs; i++) {
+                        x[b][t][i] = xs[t][b * inputs + i];
+                    }
+                }
+            }
+            for (int t = 0; t < steps; t++) {
+                net.stepBatch(batch, states, xs[t], outputs);
+            }
+            double[][] zeros = new double[2][24];
+            for (int b = 0; b < batch; b++) {
+                double[] expected = reference.run(x[b], zeros, zeros).headOutputs()[steps - 1];
+                assertEquals(expected[0], outputs[b * 2], 1e-5);
+                assertEquals(expected[1], outputs[b * 2 + 1], 1e-5);
+            }
+        }
+    }
+
     @Test
     void stateLayoutIsHThenCPerLayer() {
         NetConfig lstm = new NetConfig(CellType.LSTM, 1, 4, 3, 1);
