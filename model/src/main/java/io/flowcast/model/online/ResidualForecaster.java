@@ -16,10 +16,20 @@ import java.util.Map;
  * its last {@code window} steps replayed through the new weights), exactly what the trainer's
  * windows look like, so the forecast does not jump. That happens lazily, at the key's next event.
  *
+ * <p>Out of domain: when a key's last value lies more than {@link #OUT_OF_RANGE_Z} standard
+ * deviations from the mean the model was trained with, that model forecasts persistence (a CPU
+ * series that jumps from 33 % to 99 % after a fit would otherwise be forecast back at 28 %).
+ *
  * <p>Before any model (version 0), the forecast is the seasonal reference (the median of the same
  * step in the last {@code seasons} seasons) where the history holds one, else persistence.
  */
 public final class ResidualForecaster {
+
+    /**
+     * A last value further than this many standard deviations (of the model's frozen scaler) from
+     * the mean is outside the model's domain, and the model forecasts persistence instead.
+     */
+    public static final float OUT_OF_RANGE_Z = 8f;
 
     private final boolean ensemble;
     private final int baselineSeason;
@@ -150,6 +160,17 @@ public final class ResidualForecaster {
         StreamingScaler scaler = scaler(s, key, m);
         SeriesBuffer b = s.buffer;
         long i = b.last();
+        float lastValue = b.filled(i);
+        if (!Float.isNaN(lastValue) && Math.abs(scaler.transform(0, lastValue)) > OUT_OF_RANGE_Z) {
+            // Far outside what the model was trained on (a level shift since its fit): a net and a
+            // fitted baseline would extrapolate, so this model forecasts persistence until it is retrained.
+            point[k] = lastValue;
+            if (low != null) {
+                low[k] = Float.NaN;
+                high[k] = Float.NaN;
+            }
+            return;
+        }
         float base = 0;
         boolean residual = m.shape().season() > 0;
         if (residual) {
