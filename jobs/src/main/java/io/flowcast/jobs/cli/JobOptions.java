@@ -26,6 +26,9 @@ public final class JobOptions {
     @Mixin
     TrainingOptions training;
 
+    @Option(names = "--train-only", description = "Only train and publish to the models topic; another job (run with --no-train) forecasts.")
+    boolean trainOnly;
+
     @Option(names = "--model-name", defaultValue = ForecastSettings.DEFAULT_MODEL,
             description = "The model this job trains and serves: the key of its records on the models topic (default: ${DEFAULT-VALUE}).")
     String modelName;
@@ -89,7 +92,11 @@ public final class JobOptions {
     }
 
     /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
+    /** The forecasting stage; null with {@code --train-only}. */
     public ForecastStage stage() {
+        if (trainOnly) {
+            return null;
+        }
         return new ForecastPipeline(forecast.settings(features).withModelNames(ModelNames.fixed(modelName)));
     }
 
@@ -101,8 +108,11 @@ public final class JobOptions {
 
     /** The live job on Kafka: forecasting, and training unless {@code --no-train}. */
     public ForecastJob onKafka(KafkaSettings kafka) {
-        ForecastJob job = ForecastJob.onKafka(kafka, stage(), jobSettings());
         TrainingPipeline t = training();
+        if (trainOnly && t == null) {
+            throw new IllegalArgumentException("--train-only and --no-train leave nothing to run");
+        }
+        ForecastJob job = ForecastJob.onKafka(kafka, stage(), jobSettings());
         return t == null ? job : job.withTraining(t, KafkaConnectors.modelSink(kafka));
     }
 }

@@ -116,23 +116,22 @@ public final class ForecastJob {
                 .name("event time")
                 .uid("event-time");
 
-        DataStream<ModelRecord> published = null;
-        if (models != null) {
-            // One reader: the models topic has one partition, and one stream keeps the versions in order.
-            published = env.fromSource(models, WatermarkStrategy.noWatermarks(), "models source")
-                    .uid("models-source")
-                    .setParallelism(1);
-        }
-        ForecastStage.Outputs outputs = stage.apply(timed, published);
         if (training != null) {
             training.apply(timed).sinkTo(modelSink).name("models sink").uid("models-sink").setParallelism(1);
         }
-
-        outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
-        parsed.getSideOutput(ParseObservations.DEAD_LETTERS)
-                .union(outputs.deadLetters())
-                .sinkTo(deadLetterSink)
-                .name("dead-letters sink")
-                .uid("dead-letters-sink");
+        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseObservations.DEAD_LETTERS);
+        if (stage != null) { // null: a training-only job, its forecasts made by another job
+            DataStream<ModelRecord> published = null;
+            if (models != null) {
+                // One reader: the models topic has one partition, and one stream keeps the versions in order.
+                published = env.fromSource(models, WatermarkStrategy.noWatermarks(), "models source")
+                        .uid("models-source")
+                        .setParallelism(1);
+            }
+            ForecastStage.Outputs outputs = stage.apply(timed, published);
+            outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
+            deadLetters = deadLetters.union(outputs.deadLetters());
+        }
+        deadLetters.sinkTo(deadLetterSink).name("dead-letters sink").uid("dead-letters-sink");
     }
 }
