@@ -25,7 +25,22 @@ class ClusterJobTest {
                 .toList();
         // The uids savepoints are matched by, the same as `flowcast run`'s graph (ForecastJob).
         assertThat(uids).contains("observations-source", "parse-observations", "event-time", "forecasts-sink",
-                "dead-letters-sink");
+                "dead-letters-sink", "models-source", "forecast", "train-windows", "trainer", "models-sink");
+    }
+
+    @Test
+    void forecastingAndTrainingCanRunAsTwoJobsSharingTheTopics() {
+        assertThat(uids("--bootstrap-servers", "127.0.0.1:9", "--no-train"))
+                .contains("forecast", "models-source", "forecasts-sink").doesNotContain("trainer", "models-sink");
+        assertThat(uids("--bootstrap-servers", "127.0.0.1:9", "--train-only"))
+                .contains("trainer", "models-sink", "dead-letters-sink").doesNotContain("forecast", "forecasts-sink");
+    }
+
+    private static List<String> uids(String... args) {
+        StreamExecutionEnvironment env = ClusterJob.parse(args).build();
+        return StreamSupport.stream(env.getStreamGraph().getStreamNodes().spliterator(), false)
+                .map(StreamNode::getTransformationUID)
+                .toList();
     }
 
     @Test
