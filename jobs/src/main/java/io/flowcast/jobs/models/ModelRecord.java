@@ -43,6 +43,23 @@ public class ModelRecord implements Serializable {
                 ServingModelFormat.toBytes(model));
     }
 
+    /**
+     * This record with the fit's wall time ({@code trainingMillis}) set to 0: the one field that
+     * differs between two runs of the same training. The backtest keeps its records this way so
+     * that identical runs give identical bytes.
+     */
+    public ModelRecord withoutWallTime() {
+        try {
+            ServingModel m = parse();
+            ServingModel.Info i = m.info();
+            return of(new ServingModel(m.name(), m.version(), m.shape(), m.net(), m.baseline(), m.residualQuantiles(),
+                    m.scalers(), new ServingModel.Info(i.trainedUpTo(), i.samples(), i.validationLoss(),
+                    i.baselineLoss(), 0)));
+        } catch (ModelFormatException e) {
+            throw new IllegalStateException("not a model record: " + this, e);
+        }
+    }
+
     /** The model inside; a payload that does not parse, or disagrees with the header fields, is refused. */
     public ServingModel parse() throws ModelFormatException {
         ServingModel m = ServingModelFormat.fromBytes(payload);

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * it runs; plus the pending points (about 60 bytes each on the heap) for as long as the watermark
  * lags. A bounded job without watermarks (the backtest) keeps every point pending until its end.
  *
- * <p>A version's payload carries {@code trainingMillis = 0}: wall time is not data, and with it the
- * records of two identical runs would differ. The time is in the log and the {@code lastFitMillis}
- * gauge instead.
+ * <p>A version's payload carries the fit's wall time ({@code trainingMillis}), the one field that
+ * differs between two runs of the same training; the backtest clears it
+ * ({@link ModelRecord#withoutWallTime()}) so that its records are identical run to run.
  */
 public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint, ModelRecord> {
 
@@ -141,12 +141,9 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
         return settings;
     }
 
-    /** The record of a published version, without its wall time (see the class comment). */
+    /** The record of a published version, without its wall time (tests compare records byte for byte). */
     static ModelRecord record(ServingModel m) {
-        ServingModel.Info i = m.info();
-        return ModelRecord.of(new ServingModel(m.name(), m.version(), m.shape(), m.net(), m.baseline(),
-                m.residualQuantiles(), m.scalers(),
-                new ServingModel.Info(i.trainedUpTo(), i.samples(), i.validationLoss(), i.baselineLoss(), 0)));
+        return ModelRecord.of(m).withoutWallTime();
     }
 
     /** Whether a fit's training diverged: a non-finite validation loss, or steps skipped as non-finite. */
@@ -180,7 +177,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
                     report.skippedSteps(), report.elapsed().toMillis(), outcome.decision());
             if (outcome.published() != null) {
                 metrics.modelsPublished.inc();
-                out.collect(record(outcome.published()));
+                out.collect(ModelRecord.of(outcome.published()));
             } else {
                 metrics.fitsKept.inc();
             }
