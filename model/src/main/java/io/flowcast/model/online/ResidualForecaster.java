@@ -188,12 +188,17 @@ public final class ResidualForecaster {
             }
             return;
         }
-        float[] z = m.net() == null ? m.residualQuantiles() : out;
-        point[k] = scaler.inverse(0, base + z[k * q + 1]);
+        point[k] = scaler.inverse(0, base + quantile(m, k * q + 1));
         if (low != null) {
-            low[k] = scaler.inverse(0, base + z[k * q]);
-            high[k] = scaler.inverse(0, base + z[k * q + 2]);
+            low[k] = scaler.inverse(0, base + quantile(m, k * q));
+            high[k] = scaler.inverse(0, base + quantile(m, k * q + 2));
         }
+    }
+
+    /** Output {@code j} of a quantile head (zero without a net) plus the model's offset for it. */
+    private float quantile(ServingModel m, int j) {
+        float[] offsets = m.residualQuantiles();
+        return (m.net() == null ? 0f : out[j]) + (offsets.length == 0 ? 0f : offsets[j]);
     }
 
     private static StreamingScaler scaler(ServingState s, String key, ServingModel m) {

@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * @param shape             what the inputs and outputs look like
  * @param net               the residual net; null: the baseline alone
  * @param baseline          {@link BlendedBaseline} coefficients, {@code 2 x horizon}
- * @param residualQuantiles with quantiles and no net: {@code horizon x 3} offsets in z units; else empty
+ * @param residualQuantiles with quantiles: {@code horizon x 3} offsets in z units added to the head's
+ *                          outputs (zero without a net); empty without quantiles (or for a net
+ *                          published without calibration)
  * @param scalers           per key, its scaler frozen when the model was trained (sorted by key)
  * @param info              what it was trained on and how well it did
  */
@@ -87,8 +89,8 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
             throw new IllegalArgumentException("baseline needs " + BlendedBaseline.size(shape.horizon())
                     + " coefficients, got " + baseline.length);
         }
-        int expectedQuantiles = shape.quantiles() && net == null ? shape.horizon() * QUANTILES.length : 0;
-        if (residualQuantiles.length != expectedQuantiles) {
+        int expectedQuantiles = shape.quantiles() ? shape.horizon() * QUANTILES.length : 0;
+        if (residualQuantiles.length != expectedQuantiles && !(net != null && residualQuantiles.length == 0)) {
             throw new IllegalArgumentException("residual quantiles: expected " + expectedQuantiles + ", got "
                     + residualQuantiles.length);
         }
