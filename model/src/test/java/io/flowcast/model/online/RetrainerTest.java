@@ -164,6 +164,13 @@ class RetrainerTest {
                 current = o.published();
             }
         }
+        assertNotNull(current.net(), "the last model is a quantile net");
+        float[] widening = current.residualQuantiles();
+        assertEquals(9, widening.length, "conformal offsets per horizon and quantile");
+        for (int k = 0; k < 3; k++) {
+            assertEquals(0f, widening[k * 3 + 1], 0f, "p50 is not moved");
+            assertEquals(-widening[k * 3], widening[k * 3 + 2], 0f, "the band widens symmetrically");
+        }
         int inside = 0;
         int scored = 0;
         for (int t = 600; t + 3 < n; t++) {
@@ -173,6 +180,6 @@ class RetrainerTest {
             scored++;
         }
         double coverage = (double) inside / scored;
-        assertTrue(coverage > 0.65 && coverage < 0.92, "p10..p90 covered " + coverage);
+        assertTrue(coverage > 0.72 && coverage < 0.92, "p10..p90 covered " + coverage);
     }
 }
