@@ -1,12 +1,10 @@
 package io.flowcast.model.experiments;
 
-import io.flowcast.model.CellType;
 import io.flowcast.model.SharedFiles;
 import io.flowcast.model.online.ForecastAccuracy;
 import io.flowcast.model.online.OnlineForecaster;
 import io.flowcast.model.online.OnlineRecipe;
-import io.flowcast.model.train.Loss;
-import io.flowcast.model.train.TrainingConfig;
+import io.flowcast.model.online.RecipeOverrides;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -117,41 +115,25 @@ public final class NycTaxiOnlineExperiment {
         }
     }
 
-    /** {@code name=value} overrides of a recipe, for trying variants from the command line. */
+    /** {@code name=value} overrides of a recipe ({@link RecipeOverrides}), plus {@code ensemble=true|false}. */
     static final class RecipeArgs {
         static OnlineRecipe apply(OnlineRecipe base, String[] args) {
-            OnlineRecipe.Builder b = base.toBuilder();
-            TrainingConfig.Builder t = base.training().toBuilder();
+            java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+            Boolean ensemble = null;
             for (String arg : args) {
                 String[] kv = arg.split("=", 2);
-                String v = kv[1];
-                switch (kv[0]) {
-                    case "window" -> b.window = Integer.parseInt(v);
-                    case "season" -> b.season = Integer.parseInt(v);
-                    case "seasons" -> b.seasons = Integer.parseInt(v);
-                    case "residual" -> b.residual = Boolean.parseBoolean(v);
-                    case "cell" -> b.cell = CellType.valueOf(v.toUpperCase(Locale.ROOT));
-                    case "hidden" -> b.hidden = Integer.parseInt(v);
-                    case "layers" -> b.layers = Integer.parseInt(v);
-                    case "samples" -> b.replaySamples = Integer.parseInt(v);
-                    case "min" -> b.minSamples = Integer.parseInt(v);
-                    case "every" -> b.retrainEvery = Duration.parse("PT" + v.toUpperCase(Locale.ROOT));
-                    case "first" -> b.firstEpochs = Integer.parseInt(v);
-                    case "epochs" -> b.warmEpochs = Integer.parseInt(v);
-                    case "margin" -> b.netMargin = Double.parseDouble(v);
-                    case "ensemble" -> b.ensemble = Boolean.parseBoolean(v);
-                    case "seed" -> b.seed = Long.parseLong(v);
-                    case "lr" -> t.learningRate(Double.parseDouble(v));
-                    case "batch" -> t.batchSize(Integer.parseInt(v));
-                    case "val" -> t.validationFraction(Double.parseDouble(v));
-                    case "patience" -> t.patience(Integer.parseInt(v));
-                    case "clip" -> t.clipNorm(Double.parseDouble(v));
-                    case "wd" -> t.weightDecay(Double.parseDouble(v));
-                    case "loss" -> t.loss(v.equals("mse") ? Loss.mse() : Loss.huber(Float.parseFloat(v.substring(5))));
-                    default -> throw new IllegalArgumentException("unknown setting " + kv[0]);
+                if (kv[0].equals("ensemble")) {
+                    ensemble = Boolean.parseBoolean(kv[1]);
+                } else {
+                    overrides.put(kv[0], kv[1]);
                 }
             }
-            b.training = t.build();
+            OnlineRecipe recipe = RecipeOverrides.apply(base, overrides);
+            if (ensemble == null) {
+                return recipe;
+            }
+            OnlineRecipe.Builder b = recipe.toBuilder();
+            b.ensemble = ensemble;
             return b.build();
         }
     }
