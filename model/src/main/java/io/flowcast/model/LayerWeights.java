@@ -15,6 +15,8 @@ final class LayerWeights {
     final float[][] inputColumns;
     /** [H][G*H]: column j of W_hh. */
     final float[][] hiddenColumns;
+    /** [(inputSize + H) * G*H]: the input then the hidden columns end to end, for the Vector API kernel. */
+    final float[] stackedColumns;
     /** [G*H][inputSize]: row r of W_ih. */
     final float[][] inputRows;
     /** [G*H][H]: row r of W_hh. */
@@ -30,6 +32,7 @@ final class LayerWeights {
         this.gateRows = gateRows;
         this.inputColumns = new float[inputSize][gateRows];
         this.hiddenColumns = new float[hidden][gateRows];
+        this.stackedColumns = new float[(inputSize + hidden) * gateRows];
         this.inputRows = new float[gateRows][inputSize];
         this.hiddenRows = new float[gateRows][hidden];
         this.biasIh = new float[gateRows];
@@ -45,6 +48,12 @@ final class LayerWeights {
         System.arraycopy(params, layout.biasHh(layer).offset(), biasHh, 0, gateRows);
         for (int r = 0; r < gateRows; r++) {
             biasSum[r] = biasIh[r] + biasHh[r];
+        }
+        for (int j = 0; j < inputSize; j++) {
+            System.arraycopy(inputColumns[j], 0, stackedColumns, j * gateRows, gateRows);
+        }
+        for (int j = 0; j < hidden; j++) {
+            System.arraycopy(hiddenColumns[j], 0, stackedColumns, (inputSize + j) * gateRows, gateRows);
         }
     }
 

@@ -5,17 +5,15 @@ package io.flowcast.model;
  * single ({@code step}), batched ({@code stepBatch}) and in training, so all three give the same
  * numbers for a series.
  *
- * <p>Two layouts, each chosen for what C2 vectorises (see {@link VectorMath}):
+ * <p>Two layouts, each chosen for what vectorises:
  * <ol>
- *   <li>the matrix pass writes one offset-0 row of G·H gate pre-activations per series,
- *       {@code acc[s] = b_ih + b_hh + W_ih x + W_hh h}, four weight rows per pass with fused
- *       multiply-adds ({@link VectorMath#gateRows4});</li>
- *   <li>the element-wise pass runs on planar arrays of the whole chunk, one array per gate:
- *       unit u of chunk series s is at {@code s*H + u} in every one of them, so each loop reads and
- *       writes all its arrays at the same index over chunk·H elements (1024 for 16 series at H=64)
- *       instead of several 64-long loops per series whose scalar pre- and post-loops dominated.</li>
+ *   <li>the matrix pass ({@link GatePreactivations}; which kernel runs is {@link GateKernels}'s choice)
+ *       writes {@code b_ih + b_hh + W_ih x + W_hh h} straight into planar arrays, one per gate;</li>
+ *   <li>the element-wise pass runs on those planar arrays: unit u of chunk series s is at
+ *       {@code s*H + u} in every one of them, so each loop reads and writes all its arrays at the same
+ *       index over chunk·H elements (1024 for 16 series at H=64) instead of several 64-long loops per
+ *       series whose scalar pre- and post-loops dominated.</li>
  * </ol>
- * Between the two, rows are copied with {@code System.arraycopy} (a few cycles each).
  *
  * <p>Not thread-safe: scratch of one {@link RecurrentNet}.
  */
@@ -26,9 +24,7 @@ final class LstmChunk {
     static final int SERIES = 16;
 
     private final int hidden;
-    private final int gateRows;
-    /** [SERIES][G*H]: gate pre-activations of each series of the chunk. */
-    private final float[][] acc;
+    private final GatePreactivations gates;
     /** Planar [SERIES*H]: the four gates (activated in place), c (in: previous, out: next),
      * tanh(c') and the next h. */
     private final float[] in;
@@ -38,11 +34,17 @@ final class LstmChunk {
     private final float[] cell;
     private final float[] tanhCell;
     private final float[] h;
+    /** The four gate planes in PyTorch's order, as the matrix pass writes them. */
+    private final float[][] planes;
 
-    LstmChunk(int hidden) {
+    /** With the kernel {@link GateKernels} picks for this JVM; layers read at most maxLayerInput inputs. */
+    LstmChunk(int hidden, int maxLayerInput) {
+        this(hidden, GateKernels.forLstm(hidden, maxLayerInput));
+    }
+
+    LstmChunk(int hidden, GatePreactivations gates) {
         this.hidden = hidden;
-        this.gateRows = 4 * hidden;
-        this.acc = new float[SERIES][gateRows];
+        this.gates = gates;
         int n = SERIES * hidden;
         this.in = new float[n];
         this.forget = new float[n];
@@ -51,6 +53,7 @@ final class LstmChunk {
         this.cell = new float[n];
         this.tanhCell = new float[n];
         this.h = new float[n];
+        this.planes = new float[][] {in, forget, cand, out};
     }
 
     /**
@@ -63,18 +66,9 @@ final class LstmChunk {
                  float[] prev, float[] next, int off, int stride, float[][] gxOut) {
         int n = to - from;
         int hid = hidden;
-        int g = gateRows;
-        startFromBias(n, w.biasSum, w.inputColumns, x, xOff + from * xStride, xStride);
-        matrixPass(n, w.inputColumns, x, xOff + from * xStride, xStride, 4);
-        matrixPass(n, w.hiddenColumns, prev, off + from * stride, stride, 0);
+        gates.compute(w, n, x, xOff + from * xStride, xStride, prev, off + from * stride, stride, planes);
         for (int s = 0; s < n; s++) {
-            float[] a = acc[s];
-            int p = s * hid;
-            System.arraycopy(a, 0, in, p, hid);
-            System.arraycopy(a, hid, forget, p, hid);
-            System.arraycopy(a, 2 * hid, cand, p, hid);
-            System.arraycopy(a, 3 * hid, out, p, hid);
-            System.arraycopy(prev, off + (from + s) * stride + hid, cell, p, hid);
+            System.arraycopy(prev, off + (from + s) * stride + hid, cell, s * hid, hid);
         }
         elementwise(n * hid, n == 1);
         for (int s = 0; s < n; s++) {
@@ -92,64 +86,6 @@ final class LstmChunk {
                 System.arraycopy(cand, p, gx, 2 * hid, hid);
                 System.arraycopy(out, p, gx, 3 * hid, hid);
                 System.arraycopy(tanhCell, p, gx, 4 * hid, hid);
-            }
-        }
-    }
-
-    /** {@code acc[s] = bias + (the first four rows of W_ih) x_s}; with fewer inputs, just the bias. */
-    private void startFromBias(int n, float[] bias, float[][] rows, float[] v, int vOff, int vStride) {
-        int g = gateRows;
-        if (rows.length < 4) {
-            for (int s = 0; s < n; s++) {
-                System.arraycopy(bias, 0, acc[s], 0, g);
-            }
-            return;
-        }
-        float[] r0 = rows[0];
-        float[] r1 = rows[1];
-        float[] r2 = rows[2];
-        float[] r3 = rows[3];
-        for (int s = 0; s < n; s++) {
-            int at = vOff + s * vStride;
-            if (n == 1) {
-                VectorMath.gateRows4FromSingle(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
-            } else {
-                VectorMath.gateRows4From(bias, v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
-            }
-        }
-    }
-
-    /**
-     * {@code acc[s] += sum_{j >= first} v_s[j] * rows[j]} where chunk series s reads
-     * {@code v[vOff + s*vStride + j]}; {@code first} is 4 when {@link #startFromBias} did rows 0-3.
-     */
-    private void matrixPass(int n, float[][] rows, float[] v, int vOff, int vStride, int first) {
-        int m = rows.length;
-        int g = gateRows;
-        int j = m < 4 ? 0 : first;
-        for (; j + 3 < m; j += 4) {
-            float[] r0 = rows[j];
-            float[] r1 = rows[j + 1];
-            float[] r2 = rows[j + 2];
-            float[] r3 = rows[j + 3];
-            if (n == 1) {
-                int at = vOff + j;
-                VectorMath.gateRows4Single(v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[0], g);
-                continue;
-            }
-            for (int s = 0; s < n; s++) {
-                int at = vOff + s * vStride + j;
-                VectorMath.gateRows4(v[at], r0, v[at + 1], r1, v[at + 2], r2, v[at + 3], r3, acc[s], g);
-            }
-        }
-        for (; j < m; j++) {
-            float[] r = rows[j];
-            if (n == 1) {
-                VectorMath.gateRowSingle(v[vOff + j], r, acc[0], g);
-                continue;
-            }
-            for (int s = 0; s < n; s++) {
-                VectorMath.gateRow(v[vOff + s * vStride + j], r, acc[s], g);
             }
         }
     }

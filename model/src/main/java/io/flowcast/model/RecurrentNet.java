@@ -54,7 +54,8 @@ public final class RecurrentNet {
         for (int k = 0; k < layers.length; k++) {
             layers[k] = new LayerWeights(config.layerInputSize(k), config.hiddenSize(), config.gateRows());
         }
-        this.lstm = config.cell() == CellType.LSTM ? new LstmChunk(config.hiddenSize()) : null;
+        this.lstm = config.cell() == CellType.LSTM ? new LstmChunk(config.hiddenSize(),
+                Math.max(config.inputSize(), config.hiddenSize())) : null;
         this.headWeightOffset = layout.headWeight().offset();
         this.headBiasOffset = layout.headBias().offset();
         ensureCapacity(1);

@@ -38,4 +38,23 @@ class StepAllocationTest {
             assertTrue(bytes < 4096, cell + ": 10000 steps allocated " + bytes + " bytes");
         }
     }
+
+    /** H=64 runs the Vector API kernel in tests: its vectors must not be boxed once C2 compiled it. */
+    @Test
+    void lstmStepWithTheVectorKernelAllocatesNothing() {
+        RecurrentNet net = RecurrentNet.initialized(new NetConfig(CellType.LSTM, 4, 64, 2, 1), 1);
+        float[] state = net.newState();
+        float[] input = {0.5f, -0.5f, 0.25f, 1f};
+        float[] out = new float[1];
+        Runnable steps = () -> {
+            for (int i = 0; i < 10_000; i++) {
+                net.step(state, input, out);
+            }
+        };
+        for (int warmup = 0; warmup < 5; warmup++) {
+            allocated(steps);
+        }
+        long bytes = allocated(steps);
+        assertTrue(bytes < 4096, GateKernels.describe(64) + ": 10000 steps allocated " + bytes + " bytes");
+    }
 }

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code bench job}: the forecasting job against a state-only pass-through, on HashMap and RocksDB state. */
 @Command(name = "job", description = "Throughput of generator -> keyBy -> forecaster -> discard, against a keyed pass-through with state of the same size; HashMap then RocksDB.")
@@ -27,8 +29,17 @@ final class BenchJobCommand implements Callable<Integer> {
     @Mixin
     ForecastOptions forecast;
 
+    @Mixin
+    VectorModuleFork fork;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (fork.wanted()) {
+            return fork.run(spec.root().commandLine().getParseResult().originalArgs());
+        }
         new JobBenchmark(System.out, forecast.settings(), forecast.benchModel(), keys, events, parallelism, MemorySize.parse(managedMemory))
                 .runAll();
         return 0;

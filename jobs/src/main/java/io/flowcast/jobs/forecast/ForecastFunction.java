@@ -8,6 +8,7 @@ import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
 import io.flowcast.jobs.records.RejectReason;
+import io.flowcast.model.GateKernels;
 import io.flowcast.model.io.ModelFormatException;
 import io.flowcast.model.online.ResidualForecaster;
 import io.flowcast.model.online.ServingModel;
@@ -121,6 +122,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         low = new float[settings.horizons()];
         high = new float[settings.horizons()];
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
+        LOG.info("LSTM kernel: {}", GateKernels.describe());
         ModelNames names = settings.modelNames();
         if (names.fixedName() != null) {
             fixed = timeline(names.fixedName());

@@ -2,6 +2,7 @@ package io.flowcast.model.bench;
 
 import com.sun.management.ThreadMXBean;
 import io.flowcast.model.CellType;
+import io.flowcast.model.GateKernels;
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.RecurrentNet;
 import io.flowcast.model.train.OptimizerKind;
@@ -33,6 +34,7 @@ public final class ModelBenchmark {
     }
 
     public void runAll() {
+        out.println("# lstm kernel: " + GateKernels.describe(64));
         for (CellType cell : new CellType[] {CellType.LSTM, CellType.GRU, CellType.RNN_TANH}) {
             for (int hidden : new int[] {32, 64, 128}) {
                 step(cell, hidden);
