@@ -117,6 +117,9 @@ READERS+=("$first_pid")
 "${FLOWCAST[@]}" feed --bootstrap-servers "$BOOTSTRAP" --limit "$EVENTS" --speed 0 2>"$WORK/feed.log" | sed 's/^/        /'
 wait "$first_pid" || die "no committed forecast within $WAIT s"
 say "first committed forecast $(($(now_ms) - t_submit)) ms after submission: $(head -c 150 "$WORK/first.jsonl")..."
+kernel=$(grep -ho 'LSTM kernel: .*' "$FLOWCAST_CLUSTER_DIR/log/flink-taskmanager.log" | head -n 1)
+[[ $kernel == "LSTM kernel: Vector API"* ]] || die "the task manager does not run the Vector API kernel: '$kernel'"
+say "task manager log: $kernel"
 read_back "$EVENTS" "$WORK/phase1.jsonl"
 check_exactly_once "$WORK/phase1.jsonl" "$EVENTS"
 

@@ -38,6 +38,10 @@ JAVA17_OPTS=(
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 )
 
+# flowcast's LSTM kernel uses the Vector API, an incubator module in JDK 17 that only the launcher
+# can add (without it a plain-loop kernel runs, same numbers, about 1.5x slower per batched step).
+FLOWCAST_OPTS=(--add-modules=jdk.incubator.vector)
+
 say() { echo "local-cluster: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -142,7 +146,7 @@ launch() {
   read -r -a jvm <<<"$(sed -n 1p <<<"$params")"
   read -r -a dynamic <<<"$(sed -n 2p <<<"$params")"
   # Without a plugins folder Flink warns about ./plugins relative to wherever this was started.
-  FLINK_PLUGINS_DIR=$DIR/plugins nohup java "${jvm[@]}" "${JAVA17_OPTS[@]}" \
+  FLINK_PLUGINS_DIR=$DIR/plugins nohup java "${jvm[@]}" "${JAVA17_OPTS[@]}" "${FLOWCAST_OPTS[@]}" \
     "-Dlog.file=$DIR/log/flink-$name.log" "-Dlog4j.configurationFile=file:$DIR/conf/log4j.properties" \
     -classpath "$cp" "$main" --configDir "$DIR/conf" "${dynamic[@]}" \
     >"$DIR/log/flink-$name.out" 2>&1 </dev/null &
