@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -66,7 +67,7 @@ class KubernetesManifestTest {
     void everyFlinkSettingIsAFlink22OptionKey() throws IOException {
         Set<String> known = new HashSet<>();
         for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
-                TaskManagerOptions.class)) {
+                TaskManagerOptions.class, CoreOptions.class)) {
             for (Field f : options.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
                     ConfigOption<?> option = (ConfigOption<?>) get(f);
