@@ -6,11 +6,15 @@ import io.flowcast.model.CellType;
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.RecurrentNet;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * The per-batch path allocates nothing: fitting 8 epochs allocates no more than fitting 2, give
  * or take a little noise, although each extra epoch runs 25 batches and one validation pass.
+ * Measured until the JIT has compiled the hot path (the smallest of a few tries counts): until C2
+ * compiles it, the Vector API kernel boxes every vector, megabytes per epoch.
  */
 class TrainerAllocationTest {
 
@@ -21,12 +25,17 @@ class TrainerAllocationTest {
         TrainingConfig config = TrainingConfig.builder().epochs(2).batchSize(32).learningRate(1e-3)
                 .validationFraction(0.2).patience(1000).seed(1).build();
         allocatedBy(threads, config, samples); // class loading and first-call costs
-        long two = allocatedBy(threads, config, samples);
-        long eight = allocatedBy(threads, config.toBuilder().epochs(8).build(), samples);
-        long perEpoch = (eight - two) / 6;
+        List<Long> tries = new ArrayList<>();
+        long perEpoch = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 8 && perEpoch >= 1024; attempt++) {
+            long two = allocatedBy(threads, config, samples);
+            long eight = allocatedBy(threads, config.toBuilder().epochs(8).build(), samples);
+            tries.add((eight - two) / 6);
+            perEpoch = Math.min(perEpoch, (eight - two) / 6);
+        }
         // One batch's input buffer alone is 32 x 24 floats = 3 KB, so a per-batch allocation would
-        // cost at least 75 KB per epoch.
-        assertTrue(perEpoch < 1024, perEpoch + " bytes allocated per extra epoch");
+        // cost at least 75 KB per epoch, in every try.
+        assertTrue(perEpoch < 1024, "bytes allocated per extra epoch, try by try: " + tries);
     }
 
     private static long allocatedBy(com.sun.management.ThreadMXBean threads, TrainingConfig config,
