@@ -39,8 +39,10 @@ public final class GateKernels {
 
     /** One line for a job's log: the kernel LSTM layers run in this JVM. */
     public static String describe() {
-        return VECTOR_API ? VectorApiGates.describe() + " where H is a multiple of " + VectorApiGates.lanes()
-                + ", else auto-vectorised loops" : "auto-vectorised loops (" + whyNot() + ")";
+        return VECTOR_API && VectorApiGates.usable()
+                ? VectorApiGates.describe() + " where H is a multiple of " + VectorApiGates.lanes()
+                        + ", else auto-vectorised loops"
+                : "auto-vectorised loops (" + whyNot() + ")";
     }
 
     private static String whyNot() {
@@ -50,7 +52,10 @@ public final class GateKernels {
         if (!VECTOR_API) {
             return "the Vector API kernel is turned off by -Dflowcast.vectorApi=false";
         }
-        return "the Vector API kernel needs H to be a multiple of " + VectorApiGates.lanes()
-                + " and vectors of at least 256 bits";
+        if (!VectorApiGates.usable()) {
+            return "the Vector API kernel needs vectors of at least 256 bits; this CPU's are "
+                    + VectorApiGates.describe();
+        }
+        return "the Vector API kernel needs H to be a multiple of " + VectorApiGates.lanes();
     }
 }

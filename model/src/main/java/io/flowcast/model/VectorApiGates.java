@@ -37,8 +37,13 @@ final class VectorApiGates implements GatePreactivations {
         this.inputsThenHidden = new float[LstmChunk.SERIES * maxInputs];
     }
 
+    /** False on CPUs whose vectors are narrower than 256 bits: then no hidden size is supported. */
+    static boolean usable() {
+        return SPECIES.vectorBitSize() >= MIN_BITS;
+    }
+
     static boolean supports(int hidden) {
-        return SPECIES.vectorBitSize() >= MIN_BITS && hidden % LANES == 0;
+        return usable() && hidden % LANES == 0;
     }
 
     static int lanes() {
