@@ -15,7 +15,11 @@ final class LayerWeights {
     final float[][] inputColumns;
     /** [H][G*H]: column j of W_hh. */
     final float[][] hiddenColumns;
-    /** [(inputSize + H) * G*H]: the input then the hidden columns end to end, for the Vector API kernel. */
+    /**
+     * [(inputSize + H) * G*H]: the input then the hidden columns end to end, for the Vector API
+     * kernel; empty when that kernel does not run (GRU, RNN, or a JVM without the module), so the
+     * other cells do not copy their weights once more after every optimizer step.
+     */
     final float[] stackedColumns;
     /** [G*H][inputSize]: row r of W_ih. */
     final float[][] inputRows;
@@ -26,13 +30,13 @@ final class LayerWeights {
     /** b_ih + b_hh: the LSTM kernel adds both biases at once. */
     final float[] biasSum;
 
-    LayerWeights(int inputSize, int hidden, int gateRows) {
+    LayerWeights(int inputSize, int hidden, int gateRows, boolean stacked) {
         this.inputSize = inputSize;
         this.hidden = hidden;
         this.gateRows = gateRows;
         this.inputColumns = new float[inputSize][gateRows];
         this.hiddenColumns = new float[hidden][gateRows];
-        this.stackedColumns = new float[(inputSize + hidden) * gateRows];
+        this.stackedColumns = new float[stacked ? (inputSize + hidden) * gateRows : 0];
         this.inputRows = new float[gateRows][inputSize];
         this.hiddenRows = new float[gateRows][hidden];
         this.biasIh = new float[gateRows];
@@ -49,11 +53,13 @@ final class LayerWeights {
         for (int r = 0; r < gateRows; r++) {
             biasSum[r] = biasIh[r] + biasHh[r];
         }
-        for (int j = 0; j < inputSize; j++) {
-            System.arraycopy(inputColumns[j], 0, stackedColumns, j * gateRows, gateRows);
-        }
-        for (int j = 0; j < hidden; j++) {
-            System.arraycopy(hiddenColumns[j], 0, stackedColumns, (inputSize + j) * gateRows, gateRows);
+        if (stackedColumns.length > 0) {
+            for (int j = 0; j < inputSize; j++) {
+                System.arraycopy(inputColumns[j], 0, stackedColumns, j * gateRows, gateRows);
+            }
+            for (int j = 0; j < hidden; j++) {
+                System.arraycopy(hiddenColumns[j], 0, stackedColumns, (inputSize + j) * gateRows, gateRows);
+            }
         }
     }
 

@@ -51,8 +51,9 @@ public final class RecurrentNet {
         this.cell = Cell.of(config.cell());
         this.params = params;
         this.layers = new LayerWeights[config.numLayers()];
+        boolean stacked = config.cell() == CellType.LSTM && GateKernels.vectorApi(config.hiddenSize());
         for (int k = 0; k < layers.length; k++) {
-            layers[k] = new LayerWeights(config.layerInputSize(k), config.hiddenSize(), config.gateRows());
+            layers[k] = new LayerWeights(config.layerInputSize(k), config.hiddenSize(), config.gateRows(), stacked);
         }
         this.lstm = config.cell() == CellType.LSTM ? new LstmChunk(config.hiddenSize(),
                 Math.max(config.inputSize(), config.hiddenSize())) : null;

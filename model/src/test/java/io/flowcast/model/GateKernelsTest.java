@@ -20,6 +20,8 @@ class GateKernelsTest {
     @Test
     void testsRunTheVectorApiKernel() {
         assumeTrue(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256, "this CPU has no 256-bit vectors");
+        assumeTrue(Boolean.parseBoolean(System.getProperty("flowcast.vectorApi", "true")),
+                "a run of the whole suite on the plain kernel (-Dflowcast.vectorApi=false)");
         // Surefire starts the JVM with --add-modules jdk.incubator.vector, as the README's commands do.
         assertTrue(GateKernels.vectorApi(64), GateKernels.describe(64));
         assertTrue(GateKernels.describe(64).startsWith("Vector API"), GateKernels.describe(64));
@@ -37,7 +39,7 @@ class GateKernelsTest {
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) random.nextDouble(-0.5, 0.5);
         }
-        LayerWeights w = new LayerWeights(inputs, hidden, 4 * hidden);
+        LayerWeights w = new LayerWeights(inputs, hidden, 4 * hidden, true);
         w.load(params, layout, 0);
         // Inputs and states strided as the net lays them out, with junk between series.
         int xStride = inputs + 3;
