@@ -7,6 +7,7 @@
 #   deploy/local-cluster.sh start     generate conf/, start both JVMs, wait until the REST API answers
 #   deploy/local-cluster.sh status    exit 0 and print the overview if it is up
 #   deploy/local-cluster.sh stop      stop both JVMs (by the process ids recorded at start)
+#   deploy/local-cluster.sh conf      only generate conf/ (what start would run with) and print its path
 #
 # Settings (environment):
 #   FLINK_REST_PORT       web UI / REST port (default 8081)
@@ -97,6 +98,10 @@ rest.port: $REST_PORT
 # Uploaded jars and temporary files stay inside this cluster's folder, not in the shared /tmp.
 web.upload.dir: $DIR/web-upload
 io.tmp.dirs: $DIR/tmp
+# Keyed state (a recurrent state and a history ring per series, the trainer's replay buffers) grows
+# with the number of series: RocksDB keeps it off the heap, and incremental checkpoints upload only
+# what changed since the last one. Checkpoints go to files, never to the JobManager's memory, whose
+# size limit fails every checkpoint once state is larger than a few MiB.
 state.backend.type: $STATE_BACKEND
 execution.checkpointing.incremental: true
 execution.checkpointing.dir: file://$DIR/checkpoints
@@ -220,6 +225,15 @@ local-cluster: up in $((SECONDS - started)) s
 EOF
 }
 
+# Only the configuration, for a look at it (and for the deploy module's tests) without starting anything.
+conf() {
+  if live_pid jobmanager >/dev/null || live_pid taskmanager >/dev/null; then
+    die "running ($(rest_url)): its conf/ stays as it started; deploy/local-cluster.sh stop first"
+  fi
+  write_conf "$(free_port_from 6123)"
+  echo "$DIR/conf/config.yaml"
+}
+
 status() {
   local jm tm
   jm=$(live_pid jobmanager) || jm=
@@ -237,5 +251,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  conf) conf ;;
+  *) echo "usage: $0 start|stop|status|conf" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ package io.flowcast.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.HighAvailabilityOptions;
@@ -78,6 +81,31 @@ class KubernetesManifestTest {
         }
         Iterator<String> keys = document("FlinkDeployment").at("/spec/flinkConfiguration").fieldNames();
         keys.forEachRemaining(key -> assertThat(known).as("a Flink option key").contains(key));
+    }
+
+    /**
+     * Keyed state grows with the number of series: RocksDB with incremental checkpoints, written to
+     * files on the volume every JobManager and TaskManager mounts, or to object storage (never to the
+     * JobManager's memory).
+     * Read as Flink reads the settings, typed.
+     */
+    @Test
+    void theClusterKeepsStateInRocksDbWithIncrementalCheckpointsOnTheSharedVolume() throws IOException {
+        Map<String, String> settings = YAML.convertValue(document("FlinkDeployment").at("/spec/flinkConfiguration"),
+                new TypeReference<Map<String, String>>() { });
+        Configuration conf = Configuration.fromMap(settings);
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        String mount = document("FlinkDeployment").at("/spec/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText();
+        assertThat(mount).isNotEmpty();
+        for (ConfigOption<String> dir : List.of(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                CheckpointingOptions.SAVEPOINT_DIRECTORY)) {
+            String value = conf.getOptional(dir).orElseThrow(() -> new AssertionError("no " + dir.key()));
+            // A local file URI must be on the shared volume; object storage (s3://...) is the other choice.
+            if (value.startsWith("file:")) {
+                assertThat(value).as(dir.key()).startsWith("file://" + mount + "/");
+            }
+        }
     }
 
     @Test

@@ -43,6 +43,12 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Where checkpoints are written (a folder, or a URI such as file:///...), kept on exit. "
+                    + "Default: a new folder under the system temp folder's flowcast-checkpoints/, deleted on exit. "
+                    + "-D execution.checkpointing.dir=... wins over both.")
+    String checkpointDir;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -68,8 +74,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunOptions options = new RunOptions(
                 bootstrapServers, job.topics(), partitions != null ? partitions : parallelism,
-                !noFeed, dataSet.data, dataSet.dataset, dataSet.zone, dataSet.speed, limit, parallelism, checkpointInterval, job.groupId(),
-                job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
+                !noFeed, dataSet.data, dataSet.dataset, dataSet.zone, dataSet.speed, limit, parallelism, checkpointInterval,
+                checkpointDir, job.groupId(), job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
                 summaryInterval, webUiPort, flinkConf);
         try {
             return new LiveRun(options, job.stage(), job.training(), spec.commandLine().getOut()).run();

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.flowcast.jobs.train.TrainingPipeline;
@@ -123,7 +124,10 @@ public final class LiveRun {
         LiveSummary summary = new LiveSummary(bootstrap, o.topics());
         toClose.push(summary);
 
-        JobClient job = startJob(bootstrap, o.bootstrapServers() == null);
+        // Pushed before the job, so closed after it has stopped: nothing writes into the folder as it goes.
+        RunCheckpoints checkpoints = RunCheckpoints.choose(o.checkpointDir(), o.flinkConf());
+        toClose.push(checkpoints);
+        JobClient job = startJob(bootstrap, o.bootstrapServers() == null, checkpoints);
         Feeder feeder = null;
         if (series != null) {
             feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
@@ -147,30 +151,42 @@ public final class LiveRun {
      *
      * @param freshBroker the in-process broker: nothing committed yet, so read from the beginning
      */
-    private JobClient startJob(String bootstrap, boolean freshBroker) throws Exception {
+    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints) throws Exception {
         if (o.webUiPort() > 0) {
-            return startJob(bootstrap, freshBroker, o.webUiPort());
+            return startJob(bootstrap, freshBroker, checkpoints, o.webUiPort());
         }
         try {
-            return startJob(bootstrap, freshBroker, webUiPort());
+            return startJob(bootstrap, freshBroker, checkpoints, webUiPort());
         } catch (Exception e) {
             if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
                 throw e;
             }
             LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return startJob(bootstrap, freshBroker, s.getLocalPort());
+                return startJob(bootstrap, freshBroker, checkpoints, s.getLocalPort());
             }
         }
     }
 
-    private JobClient startJob(String bootstrap, boolean freshBroker, int webUiPort) throws Exception {
-        long started = System.nanoTime();
+    /**
+     * The local cluster's configuration, which is also the job's: the web UI on 127.0.0.1, checkpoints
+     * to {@code checkpoints}' folder, then the user's {@code -D} settings, which win over both.
+     */
+    static Configuration localClusterConfiguration(Map<String, String> flinkConf, RunCheckpoints checkpoints,
+            int webUiPort) {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, webUiPort);
-        conf.addAll(Configuration.fromMap(o.flinkConf()));
+        checkpoints.applyTo(conf);
+        conf.addAll(Configuration.fromMap(flinkConf));
+        return conf;
+    }
+
+    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, int webUiPort)
+            throws Exception {
+        long started = System.nanoTime();
+        Configuration conf = localClusterConfiguration(o.flinkConf(), checkpoints, webUiPort);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(o.parallelism());
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
@@ -200,6 +216,7 @@ public final class LiveRun {
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
         out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
                 job.getJobID(), o.parallelism(), TimeUtils.formatWithHighestUnit(o.checkpointInterval()));
+        out.printf(Locale.ROOT, "  checkpoints   %s%n", checkpoints.describe());
         return job;
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param zone the zone the data set's naive timestamps are in
  * @param speed events per second fed (0: unthrottled)
  * @param limit stop once this many events are fed and their outputs seen (0: run until Ctrl-C)
+ * @param checkpointDir the {@code --checkpoint-dir} folder or URI, or null for a temporary folder
+ *     deleted on exit ({@link RunCheckpoints})
  * @param webUiPort the Flink web UI port (0: 8081 if free, else any free port)
  * @param flinkConf {@code -D key=value} settings, applied last
  */
@@ -32,6 +34,7 @@ public record RunOptions(
         long limit,
         int parallelism,
         Duration checkpointInterval,
+        String checkpointDir,
         String groupId,
         String transactionalIdPrefix,
         Duration transactionTimeout,

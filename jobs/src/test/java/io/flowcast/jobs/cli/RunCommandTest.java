@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -42,6 +44,12 @@ class RunCommandTest {
         for (String station : new String[] {"Aotizhongxin", "Dongsi", "Wanshouxigong"}) {
             assertThat(r.out()).containsPattern(station + " +2013-03-0\\dT\\d\\d:00:00Z  v0 +h1=");
         }
+        // Checkpoints went to a folder of their own (not JobManager memory), which is gone after the run.
+        Matcher checkpoints = Pattern.compile("  checkpoints   (\\S+) \\(a temporary folder, deleted on exit\\)")
+                .matcher(r.out());
+        assertThat(checkpoints.find()).as(r.out()).isTrue();
+        assertThat(Path.of(checkpoints.group(1))).hasParentRaw(Path.of(System.getProperty("java.io.tmpdir"),
+                "flowcast-checkpoints")).doesNotExist();
     }
 
     /**
