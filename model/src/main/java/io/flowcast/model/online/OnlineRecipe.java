@@ -19,9 +19,9 @@ import java.time.Duration;
  * @param cell             recurrent cell
  * @param hidden           hidden units per layer
  * @param layers           recurrent layers
- * @param replaySamples    replay: each fit trains on the windows ending in the newest
- *                         {@code replaySamples} steps of every key, every K-th of them with K keys
- *                         (about {@code replaySamples} windows in all, whatever K)
+ * @param replaySamples    replay: the buffer holds at most this many windows, none older than this
+ *                         many steps, a uniform sample over the keys ({@link ReplayBuffer}); with one
+ *                         key, every window of the newest {@code replaySamples} steps
  * @param minSamples       windows (all keys) needed before the first model is trained
  * @param retrainEvery     event time between retrains
  * @param firstEpochs      epochs of the first (cold) fit
@@ -88,9 +88,9 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         return window + season * seasons;
     }
 
-    /** Steps the trainer keeps per key: replay windows plus look-back plus targets. */
+    /** Steps a key keeps when its training windows are cut from its history: look-back, window and targets. */
     public int historyLength() {
-        return replaySamples + window + season * seasons + horizon;
+        return window + season * seasons + horizon;
     }
 
     public int inputSize() {

@@ -16,9 +16,12 @@ import java.util.Map;
  * its last {@code window} steps replayed through the new weights), exactly what the trainer's
  * windows look like, so the forecast does not jump. That happens lazily, at the key's next event.
  *
+ * <p>Scaling: a key's values are z-scored with its own running scaler ({@link ServingState}), as
+ * its training windows were when they were cut; a model carries nothing per key.
+ *
  * <p>Out of domain: when a key's last value lies more than {@link #OUT_OF_RANGE_Z} standard
- * deviations from the mean the model was trained with, that model forecasts persistence (a CPU
- * series that jumps from 33 % to 99 % after a fit would otherwise be forecast back at 28 %).
+ * deviations from the key's running mean, the model forecasts persistence (a CPU series that
+ * jumps from 33 % to 99 % would otherwise be forecast back towards its old level).
  *
  * <p>Before any model (version 0), the forecast is the seasonal reference (the median of the same
  * step in the last {@code seasons} seasons) where the history holds one, else persistence.
@@ -26,8 +29,8 @@ import java.util.Map;
 public final class ResidualForecaster {
 
     /**
-     * A last value further than this many standard deviations (of the model's frozen scaler) from
-     * the mean is outside the model's domain, and the model forecasts persistence instead.
+     * A last value further than this many standard deviations (of the key's running scaler) from
+     * its mean is outside what any window taught the model, and the model forecasts persistence.
      */
     public static final float OUT_OF_RANGE_Z = 8f;
 
@@ -126,7 +129,7 @@ public final class ResidualForecaster {
             return slot;
         }
         InputRows rows = rows(m);
-        StreamingScaler scaler = scaler(s, key, m);
+        StreamingScaler scaler = s.live;
         long last = s.buffer.last();
         if (slot < 0) {
             slot = keep != null && s.versions[0] == keep.version() ? 1 : 0;
@@ -157,13 +160,13 @@ public final class ResidualForecaster {
     private void decodeOne(ServingState s, String key, ServingModel m, int slot, int k, float[] point, float[] low,
                            float[] high) {
         // out holds the outputs of the net stepped last: each model is decoded right after its step.
-        StreamingScaler scaler = scaler(s, key, m);
+        StreamingScaler scaler = s.live;
         SeriesBuffer b = s.buffer;
         long i = b.last();
         float lastValue = b.filled(i);
         if (!Float.isNaN(lastValue) && Math.abs(scaler.transform(0, lastValue)) > OUT_OF_RANGE_Z) {
-            // Far outside what the model was trained on (a level shift since its fit): a net and a
-            // fitted baseline would extrapolate, so this model forecasts persistence until it is retrained.
+            // Far outside the key's own history (a level shift): a net and a fitted baseline would
+            // extrapolate, so the model forecasts persistence until the running scaler catches up.
             point[k] = lastValue;
             if (low != null) {
                 low[k] = Float.NaN;
@@ -199,11 +202,6 @@ public final class ResidualForecaster {
     private float quantile(ServingModel m, int j) {
         float[] offsets = m.residualQuantiles();
         return (m.net() == null ? 0f : out[j]) + (offsets.length == 0 ? 0f : offsets[j]);
-    }
-
-    private static StreamingScaler scaler(ServingState s, String key, ServingModel m) {
-        StreamingScaler frozen = m.scaler(key);
-        return frozen != null ? frozen : s.live; // a key first seen after the model was trained
     }
 
     private InputRows rows(ServingModel m) {

@@ -2,7 +2,6 @@ package io.flowcast.model.online;
 
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.RecurrentNet;
-import io.flowcast.model.features.StreamingScaler;
 import io.flowcast.model.train.Trainer;
 import io.flowcast.model.train.TrainingConfig;
 import io.flowcast.model.train.TrainingReport;
@@ -14,16 +13,13 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The training side of one model: keeps every key's recent history (the replay buffer) and, every
- * {@code retrainEvery} of event time, fits a new version and decides whether to publish it.
+ * The fitting side of one model: every {@code retrainEvery} of event time, fits a new version on the
+ * windows of its replay buffer ({@link ModelTrainer} keeps them) and decides whether to publish it.
+ * It holds nothing per series: the serving model, the last trained net and the schedule.
  *
  * <p>A fit: the {@link BlendedBaseline} is fitted on the replay windows, then a residual net is
  * trained on them (warm-started from the serving net, cold the first time), holding out the newest
@@ -33,9 +29,9 @@ import java.util.TreeMap;
  * serving model stays, and {@link FitOutcome#decision()} says why. A fit whose training diverges
  * (non-finite loss) therefore never replaces the model.
  *
- * <p>Callers feed {@link #observe} in event-time order across keys and call {@link #maybeRetrain}
- * once every event at or before a time stamp is in: a model trained at t has seen nothing after t.
- * Memory: {@code historyLength} steps per key (16 bytes a step) plus the samples of one fit.
+ * <p>Callers call {@link #maybeRetrain} once every window completed at or before a time stamp is
+ * in the buffer: a model trained at t has seen nothing after t. Memory: two nets and the serving
+ * model, plus the samples of one fit while it runs.
  */
 public final class Retrainer {
 
@@ -43,25 +39,12 @@ public final class Retrainer {
     private final OnlineRecipe recipe;
     private final InputRows rows;
     private final NetConfig netConfig;
-    private final Map<String, KeyHistory> keys = new LinkedHashMap<>();
     private ServingModel serving;
-    private final float[] one = new float[1];
     /** The net of the last fit, published or not: the next fit starts from it if no net serves. */
     private RecurrentNet trained;
     private long nextRetrainMillis = Long.MIN_VALUE;
     private int fits;
     private long published;
-
-    /** One key's replay history and running scaler. */
-    static final class KeyHistory {
-        final SeriesBuffer buffer;
-        final StreamingScaler live;
-
-        KeyHistory(SeriesBuffer buffer, StreamingScaler live) {
-            this.buffer = buffer;
-            this.live = live;
-        }
-    }
 
     /**
      * What a due fit did.
@@ -88,38 +71,23 @@ public final class Retrainer {
         return recipe;
     }
 
-    /** Appends one event of {@code key} (NaN: missing); events of a key come in time order. */
-    public void observe(String key, long epochMillis, float value) {
-        KeyHistory k = keys.computeIfAbsent(key,
-                x -> new KeyHistory(new SeriesBuffer(recipe.historyLength()), new StreamingScaler(1)));
-        if (k.buffer.count() > 0 && epochMillis <= k.buffer.timestamp(k.buffer.last())) {
-            throw new IllegalArgumentException("key " + key + ": event at " + epochMillis
-                    + " is not after the last one (" + k.buffer.timestamp(k.buffer.last()) + ")");
-        }
-        k.buffer.append(epochMillis, value);
-        if (!Float.isNaN(value)) {
-            k.live.update(oneValue(value));
-        }
-    }
-
     /** Whether a fit is due once every event at or before {@code epochMillis} is in. */
     public boolean due(long epochMillis) {
         return fits == 0 || epochMillis >= nextRetrainMillis;
     }
 
     /**
-     * Fits if due at {@code epochMillis} (every event at or before it observed, none after).
-     * Returns what the fit did, or null if none was due or there are too few windows yet.
+     * Fits if due at {@code epochMillis} on {@code windows} (training order; every window completed
+     * at or before it, none after). Returns what the fit did, or null if none was due or there are
+     * fewer than {@code minSamples} windows of the recipe's shape yet.
      */
-    public FitOutcome maybeRetrain(long epochMillis) {
+    public FitOutcome maybeRetrain(long epochMillis, List<TrainingWindow> windows) {
         if (!due(epochMillis)) { // a cold fit that was not published waits too
             return null;
         }
-        TreeMap<String, StreamingScaler> frozen = new TreeMap<>();
-        keys.forEach((key, k) -> frozen.put(key, k.live.copy()));
         float[] weights = new float[BlendedBaseline.size(recipe.horizon())];
         float[][] residualQuantiles = new float[1][];
-        WindowedSamples samples = samples(frozen, weights, residualQuantiles);
+        WindowedSamples samples = samples(windows, weights, residualQuantiles);
         if (samples == null) {
             return null;
         }
@@ -149,13 +117,13 @@ public final class Retrainer {
                 netLoss, baselineLoss, serving == null ? "none" : String.format(Locale.ROOT, "%.5g", servingLoss));
         if (Double.isFinite(netLoss) && netLoss < (1 - recipe.netMargin()) * baselineLoss && improved) {
             float[] widening = recipe.quantiles() ? conformalWidening(candidate, samples, config) : new float[0];
-            ServingModel m = publish(candidate, frozen, weights, widening,
+            ServingModel m = publish(candidate, weights, widening,
                     new ServingModel.Info(epochMillis, samples.count(), netLoss, baselineLoss, millis));
             return new FitOutcome(report, m, "published v" + m.version() + " (net); " + losses);
         }
         if (baselineLoss < servingLoss) {
             float[] quantiles = recipe.quantiles() ? residualQuantiles[0] : new float[0];
-            ServingModel m = publish(null, frozen, weights, quantiles,
+            ServingModel m = publish(null, weights, quantiles,
                     new ServingModel.Info(epochMillis, samples.count(), baselineLoss, baselineLoss, millis));
             return new FitOutcome(report, m, "published v" + m.version() + " (baseline alone: no net beat it"
                     + (Double.isFinite(netLoss) ? "" : "; training diverged") + "); " + losses);
@@ -167,11 +135,10 @@ public final class Retrainer {
                 + ": " + why + "; " + losses);
     }
 
-    private ServingModel publish(RecurrentNet net, TreeMap<String, StreamingScaler> scalers, float[] baseline,
-                                 float[] residualQuantiles, ServingModel.Info info) {
+    private ServingModel publish(RecurrentNet net, float[] baseline, float[] residualQuantiles, ServingModel.Info info) {
         published++;
         serving = new ServingModel(name, published, ServingModel.Shape.of(recipe), net == null ? null : net.copy(),
-                baseline, residualQuantiles, scalers, info);
+                baseline, residualQuantiles, info);
         return serving;
     }
 
@@ -244,58 +211,33 @@ public final class Retrainer {
     }
 
     /**
-     * The replay buffer as samples: per key, the windows ending in the newest {@code replaySamples}
-     * steps whose targets are observed (and whose inputs, with a season of look-back, are held),
-     * every {@code keys}-th of them, so all keys together give about {@code replaySamples} windows;
-     * merged in time order so the validation part is the newest. Null while fewer than
-     * {@code minSamples}. With one key that is every window; with K keys each key still spans the
-     * same weeks (K-fold thinned, neighbouring windows overlap almost entirely anyway), so the
-     * cost of a fit is independent of K and the validation part always covers the newest days.
+     * The windows of the recipe's shape as samples (in the order given, so the validation part is
+     * the newest); null while fewer than {@code minSamples}. Residual recipes fit the baseline and
+     * train on what it misses.
      */
-    private WindowedSamples samples(Map<String, StreamingScaler> scalers, float[] weights, float[][] quantilesOut) {
+    private WindowedSamples samples(List<TrainingWindow> windows, float[] weights, float[][] quantilesOut) {
         int h = recipe.horizon();
         int window = recipe.window();
-        int season = recipe.season();
-        List<long[]> ends = new ArrayList<>(); // {key ordinal, end index, end time}
-        List<KeyHistory> states = new ArrayList<>(keys.values());
-        List<String> names = new ArrayList<>(keys.keySet());
-        int stride = Math.max(1, keys.size());
-        for (int key = 0; key < states.size(); key++) {
-            SeriesBuffer b = states.get(key).buffer;
-            long lastEnd = b.last() - h;
-            long firstEnd = Math.max(b.first() + window - 1 + season, lastEnd - recipe.replaySamples() + 1);
-            for (long e = lastEnd; e >= firstEnd; e -= stride) {
-                if (!Float.isNaN(b.filled(e - window + 1))) {
-                    ends.add(new long[] {key, e, b.timestamp(e)});
-                }
+        int in = rows.size();
+        List<TrainingWindow> usable = new ArrayList<>(windows.size());
+        for (TrainingWindow w : windows) {
+            if (fits(w)) {
+                usable.add(w);
             }
         }
-        if (ends.size() < recipe.minSamples()) {
+        if (usable.size() < recipe.minSamples()) {
             return null;
         }
-        ends.sort(Comparator.comparingLong((long[] a) -> a[2]).thenComparingLong(a -> a[0]));
-        int in = rows.size();
-        int n = ends.size();
+        int n = usable.size();
         float[] inputs = new float[n * window * in];
         float[] targets = new float[n * h];
         float[] baselines = recipe.residual() ? new float[n * h * 2] : null; // {last, reference}
         for (int s = 0; s < n; s++) {
-            long[] end = ends.get(s);
-            SeriesBuffer b = states.get((int) end[0]).buffer;
-            StreamingScaler scaler = scalers.get(names.get((int) end[0]));
-            long e = end[1];
-            for (int t = 0; t < window; t++) {
-                rows.write(b, e - window + 1 + t, scaler, inputs, (s * window + t) * in);
-            }
-            float last = InputRows.z(b, e, scaler);
-            for (int k = 1; k <= h; k++) {
-                float y = b.observed(e + k);
-                targets[s * h + k - 1] = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
-                if (baselines != null) {
-                    float r = season > 0 ? rows.reference(b, e + k) : Float.NaN;
-                    baselines[(s * h + k - 1) * 2] = last;
-                    baselines[(s * h + k - 1) * 2 + 1] = Float.isNaN(r) ? Float.NaN : scaler.transform(0, r);
-                }
+            TrainingWindow w = usable.get(s);
+            System.arraycopy(w.inputs(), 0, inputs, s * window * in, window * in);
+            System.arraycopy(w.targets(), 0, targets, s * h, h);
+            if (baselines != null) {
+                System.arraycopy(w.baselines(), 0, baselines, s * h * 2, h * 2);
             }
         }
         if (baselines != null) {
@@ -311,6 +253,12 @@ public final class Retrainer {
         }
         quantilesOut[0] = residualQuantiles(targets, n, h);
         return new WindowedSamples(window, in, h * q, inputs, replicated);
+    }
+
+    /** Whether a window has this recipe's shape (a buffer may still hold windows cut under another). */
+    public boolean fits(TrainingWindow w) {
+        return w.inputs().length == recipe.window() * rows.size() && w.targets().length == recipe.horizon()
+                && w.baselines().length == (recipe.residual() ? 2 * recipe.horizon() : 0);
     }
 
     /** Per horizon, the p10/p50/p90 of the present residuals (0 where none is present). */
@@ -353,14 +301,9 @@ public final class Retrainer {
         return netConfig;
     }
 
-    public int keyCount() {
-        return keys.size();
-    }
-
     /**
-     * Everything this trainer knows, for a checkpoint: every key's history and scaler (in the
-     * order keys were first seen, which orders the samples), the serving model, the last trained
-     * net and the schedule. The recipe is configuration, not state: {@link #readFrom} takes it.
+     * Everything this retrainer knows, for a checkpoint: the schedule, the serving model and the last
+     * trained net. The recipe is configuration, not state: {@link #readFrom} takes it.
      */
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(STATE_VERSION);
@@ -369,27 +312,13 @@ public final class Retrainer {
         out.writeLong(published);
         writeBytes(out, serving == null ? null : ServingModelFormat.toBytes(serving));
         writeBytes(out, trained == null ? null : WeightFormat.toBytes(new SavedModel(trained)));
-        out.writeInt(keys.size());
-        for (Map.Entry<String, KeyHistory> e : keys.entrySet()) {
-            out.writeUTF(e.getKey());
-            SeriesBuffer b = e.getValue().buffer;
-            out.writeLong(b.count());
-            out.writeFloat(b.lastFinite());
-            out.writeInt(b.capacity());
-            for (int i = 0; i < b.capacity(); i++) {
-                out.writeLong(b.timestampSlots()[i]);
-                out.writeFloat(b.observedSlots()[i]);
-                out.writeFloat(b.filledSlots()[i]);
-            }
-            e.getValue().live.writeTo(out);
-        }
     }
 
-    /** Restores what {@link #writeTo} wrote; a history shorter or longer than the recipe's is resized. */
+    /** Restores what {@link #writeTo} wrote. */
     public static Retrainer readFrom(DataInput in, String name, OnlineRecipe recipe) throws IOException {
         int version = in.readInt();
         if (version != STATE_VERSION) {
-            throw new IOException("trainer state version " + version + "; this build reads " + STATE_VERSION);
+            throw new IOException("retrainer state version " + version + "; this build reads " + STATE_VERSION);
         }
         Retrainer r = new Retrainer(name, recipe);
         r.nextRetrainMillis = in.readLong();
@@ -399,28 +328,11 @@ public final class Retrainer {
         r.serving = serving == null ? null : ServingModelFormat.fromBytes(serving);
         byte[] trained = readBytes(in);
         r.trained = trained == null ? null : WeightFormat.fromBytes(trained).net();
-        int keys = in.readInt();
-        for (int k = 0; k < keys; k++) {
-            String key = in.readUTF();
-            long count = in.readLong();
-            float lastFinite = in.readFloat();
-            int capacity = in.readInt();
-            long[] times = new long[capacity];
-            float[] observed = new float[capacity];
-            float[] filled = new float[capacity];
-            for (int i = 0; i < capacity; i++) {
-                times[i] = in.readLong();
-                observed[i] = in.readFloat();
-                filled[i] = in.readFloat();
-            }
-            SeriesBuffer b = SeriesBuffer.restore(count, lastFinite, times, observed, filled)
-                    .withCapacity(recipe.historyLength());
-            r.keys.put(key, new KeyHistory(b, StreamingScaler.readFrom(in)));
-        }
         return r;
     }
 
-    private static final int STATE_VERSION = 1;
+    /** 2: no per-series histories (they moved to the series' keyed state). */
+    private static final int STATE_VERSION = 2;
 
     private static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
         out.writeInt(bytes == null ? -1 : bytes.length);
@@ -439,8 +351,4 @@ public final class Retrainer {
         return b;
     }
 
-    private float[] oneValue(float value) {
-        one[0] = value;
-        return one;
-    }
 }

@@ -1,10 +1,6 @@
 package io.flowcast.model.online;
 
 import io.flowcast.model.RecurrentNet;
-import io.flowcast.model.features.StreamingScaler;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * One published version of a model: everything a forecaster needs to serve it, and what it was
@@ -12,7 +8,8 @@ import java.util.TreeMap;
  * of a {@code models} topic record), served by {@link ResidualForecaster}.
  *
  * <p>The forecast of horizon k (1..H) for a key is {@code inverse(baseline_k + net_k)} in the key's
- * frozen scaler: the {@link BlendedBaseline} coefficients give the baseline from the last value and
+ * own running scaler (kept with the key's state, never in the model: a model's size does not depend
+ * on how many series it serves): the {@link BlendedBaseline} coefficients give the baseline from the last value and
  * the seasonal reference; the net (absent when no net beat the baseline alone) adds a correction.
  * With quantiles the net has three outputs per horizon (p10, p50, p90, horizon-major); a model with
  * quantiles but no net uses {@link #residualQuantiles} instead, the empirical quantiles of the
@@ -28,11 +25,10 @@ import java.util.TreeMap;
  * @param residualQuantiles with quantiles: {@code horizon x 3} offsets in z units added to the head's
  *                          outputs (zero without a net); empty without quantiles (or for a net
  *                          published without calibration)
- * @param scalers           per key, its scaler frozen when the model was trained (sorted by key)
  * @param info              what it was trained on and how well it did
  */
 public record ServingModel(String name, long version, Shape shape, RecurrentNet net, float[] baseline,
-                           float[] residualQuantiles, SortedMap<String, StreamingScaler> scalers, Info info) {
+                           float[] residualQuantiles, Info info) {
 
     /** The quantile levels of a model with quantiles, per horizon, in output order. */
     public static final float[] QUANTILES = {0.1f, 0.5f, 0.9f};
@@ -98,18 +94,10 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
             throw new IllegalArgumentException("net has " + net.config().outputSize() + " outputs, the shape needs "
                     + shape.horizon() * shape.outputsPerHorizon());
         }
-        if (!(scalers instanceof TreeMap)) {
-            scalers = new TreeMap<>(scalers);
-        }
-    }
-
-    /** The frozen scaler of {@code key}; null for a key the model never saw. */
-    public StreamingScaler scaler(String key) {
-        return scalers.get(key);
     }
 
     /**
-     * Same content: weights bit for bit, coefficients, scalers and info, except the wall time the
+     * Same content: weights bit for bit, coefficients and info, except the wall time the
      * fit took (the one field that differs between two runs of the same training).
      */
     public boolean sameContent(ServingModel o) {
@@ -118,14 +106,8 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
                         o.info.baselineLoss(), info.trainingMillis()))
                 || !java.util.Arrays.equals(baseline, o.baseline)
                 || !java.util.Arrays.equals(residualQuantiles, o.residualQuantiles)
-                || (net == null) != (o.net == null) || (net != null && !net.sameWeights(o.net))
-                || !scalers.keySet().equals(o.scalers.keySet())) {
+                || (net == null) != (o.net == null) || (net != null && !net.sameWeights(o.net))) {
             return false;
-        }
-        for (Map.Entry<String, StreamingScaler> e : scalers.entrySet()) {
-            if (!e.getValue().sameState(o.scalers.get(e.getKey()))) {
-                return false;
-            }
         }
         return true;
     }
@@ -133,6 +115,6 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
     @Override
     public String toString() {
         return "ServingModel{" + name + " v" + version + ", " + (net == null ? "baseline alone" : net.config().toString())
-                + ", " + shape + ", keys=" + scalers.size() + ", " + info + "}";
+                + ", " + shape + ", " + info + "}";
     }
 }

@@ -13,8 +13,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
-import java.util.TreeMap;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
@@ -25,23 +24,31 @@ import java.util.zip.CRC32;
  *
  * <pre>
  * 4    magic 'F' 'C' 'S' 'M'
- * 4    int32 format version (1)
+ * 4    int32 format version (2)
  * 4    int32 total length L, checksum included
- * ...  UTF name, int64 version
+ * ...  int32 n + n bytes UTF-8 name, int64 version
  *      int32 horizon, window, season, seasons; byte quantiles (0/1)
  *      int64 trainedUpTo; int32 samples; float64 validationLoss, baselineLoss; int64 trainingMillis
  *      int32 n + n float32 baseline coefficients
  *      int32 n + n float32 residual quantiles
- *      int32 keys, then per key (sorted): UTF key, scaler ({@link StreamingScaler#writeTo})
  *      int32 net bytes N (0: no net) + N bytes of a .fcst file
  * 4    CRC32 of bytes [0, L-4)
  * </pre>
  * Reading checks magic, version, length and checksum first, then every field, and throws a
  * {@link ModelFormatException} that says which.
+ *
+ * <p>Version 1 (the first release) also carried a frozen scaler per series, after the residual
+ * quantiles ({@code int32 keys}, then per key a {@code writeUTF} key and a scaler), and wrote the
+ * name with {@code writeUTF}. It is still read: the scalers are skipped (a series is now served
+ * with its own running scaler), so a version published by that release keeps serving after an
+ * upgrade. The size of a version-2 record does not depend on the number of series.
  */
 public final class ServingModelFormat {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int VERSION_WITH_SCALERS = 1;
+    /** Longest model name, in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 4096;
     private static final int MAGIC = 0x4643534D; // "FCSM"
     private static final int HEADER = 12;
 
@@ -55,7 +62,12 @@ public final class ServingModelFormat {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(0); // length, patched below
-            out.writeUTF(m.name());
+            byte[] name = m.name().getBytes(StandardCharsets.UTF_8);
+            if (name.length > MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("model name of " + name.length + " bytes; at most " + MAX_NAME_BYTES);
+            }
+            out.writeInt(name.length);
+            out.write(name);
             out.writeLong(m.version());
             ServingModel.Shape s = m.shape();
             out.writeInt(s.horizon());
@@ -71,11 +83,6 @@ public final class ServingModelFormat {
             out.writeLong(info.trainingMillis());
             writeFloats(out, m.baseline());
             writeFloats(out, m.residualQuantiles());
-            out.writeInt(m.scalers().size());
-            for (Map.Entry<String, StreamingScaler> e : m.scalers().entrySet()) {
-                out.writeUTF(e.getKey());
-                e.getValue().writeTo(out);
-            }
             if (m.net() == null) {
                 out.writeInt(0);
             } else {
@@ -106,7 +113,7 @@ public final class ServingModelFormat {
             throw new ModelFormatException(Problem.NOT_A_MODEL_FILE, "not a flowcast model record (no FCSM magic)");
         }
         int version = getInt(bytes, 4);
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITH_SCALERS) {
             throw new ModelFormatException(Problem.UNSUPPORTED_VERSION, "model record format version " + version
                     + "; this reader knows version " + VERSION);
         }
@@ -126,7 +133,7 @@ public final class ServingModelFormat {
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, HEADER, length - HEADER - 4));
         try {
-            String name = in.readUTF();
+            String name = version == VERSION_WITH_SCALERS ? in.readUTF() : readName(in);
             long modelVersion = in.readLong();
             ServingModel.Shape shape = new ServingModel.Shape(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                     in.readByte() != 0);
@@ -134,13 +141,8 @@ public final class ServingModelFormat {
                     in.readDouble(), in.readLong());
             float[] baseline = readFloats(in);
             float[] quantiles = readFloats(in);
-            int keys = in.readInt();
-            if (keys < 0) {
-                throw new ModelFormatException(Problem.MALFORMED, "negative key count " + keys);
-            }
-            TreeMap<String, StreamingScaler> scalers = new TreeMap<>();
-            for (int k = 0; k < keys; k++) {
-                scalers.put(in.readUTF(), StreamingScaler.readFrom(in));
+            if (version == VERSION_WITH_SCALERS) {
+                skipScalers(in);
             }
             int netBytes = in.readInt();
             RecurrentNet net = null;
@@ -154,13 +156,33 @@ public final class ServingModelFormat {
             if (in.available() != 0) {
                 throw new ModelFormatException(Problem.MALFORMED, in.available() + " bytes left after the net");
             }
-            return new ServingModel(name, modelVersion, shape, net, baseline, quantiles, scalers, info);
+            return new ServingModel(name, modelVersion, shape, net, baseline, quantiles, info);
         } catch (ModelFormatException e) {
             throw e;
         } catch (EOFException e) {
             throw new ModelFormatException(Problem.MALFORMED, "model record ends inside a field");
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFormatException(Problem.MALFORMED, "invalid model record: " + e.getMessage());
+        }
+    }
+
+    private static String readName(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_NAME_BYTES || n > in.available()) {
+            throw new ModelFormatException(Problem.MALFORMED, "model name of " + n + " bytes");
+        }
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
+    /** Version 1's per-series scalers: read to check them, then dropped. */
+    private static void skipScalers(DataInputStream in) throws IOException {
+        int keys = in.readInt();
+        if (keys < 0) {
+            throw new ModelFormatException(Problem.MALFORMED, "negative key count " + keys);
+        }
+        for (int k = 0; k < keys; k++) {
+            in.readUTF();
+            StreamingScaler.readFrom(in);
         }
     }
 

@@ -70,7 +70,7 @@ public final class BeijingPm25OnlineExperiment {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
-        OnlineForecaster forecaster = new OnlineForecaster(recipe);
+        OnlineForecaster forecaster = new OnlineForecaster(recipe, Duration.ofHours(1));
         float[][] forecast = new float[stations.size()][n];
         float[][] filled = new float[stations.size()][n];
         for (int t = 0; t < n; t++) {

@@ -50,7 +50,7 @@ public final class NycTaxiOnlineExperiment {
         long wall0 = System.nanoTime();
         long trainCpu = 0;
 
-        OnlineForecaster forecaster = new OnlineForecaster(recipe);
+        OnlineForecaster forecaster = new OnlineForecaster(recipe, Duration.ofMinutes(30));
         int n = series.size();
         float[] forecast = new float[n];
         for (int t = 0; t < n; t++) {

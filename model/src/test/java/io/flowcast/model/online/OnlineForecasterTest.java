@@ -27,7 +27,7 @@ class OnlineForecasterTest {
     }
 
     private static float[] run(OnlineRecipe recipe, int n, int changeAt) {
-        OnlineForecaster f = new OnlineForecaster(recipe);
+        OnlineForecaster f = new OnlineForecaster(recipe, Duration.ofHours(1));
         float[] forecasts = new float[n];
         for (int t = 0; t < n; t++) {
             float v = t == changeAt ? 1000f : value(t);
@@ -71,7 +71,7 @@ class OnlineForecasterTest {
 
     @Test
     void retrainsOnScheduleAndPublishesOnlyImprovements() {
-        OnlineForecaster f = new OnlineForecaster(tiny(false));
+        OnlineForecaster f = new OnlineForecaster(tiny(false), Duration.ofHours(1));
         for (int t = 0; t < 300; t++) {
             f.observe("a", t * HOUR, value(t));
             f.maybeRetrain(t * HOUR);

@@ -40,12 +40,23 @@ class RetrainerDivergenceTest {
         return (float) (100 + 30 * Math.sin(2 * Math.PI * t / 12) + 20 * ((t % 5) - 2));
     }
 
-    private static List<Retrainer.FitOutcome> feed(Retrainer r, int from, int to) {
+    /** A model's trainer with its windows and the histories they are cut from. */
+    private record Training(ModelTrainer trainer, ReplayBuffer.Store windows, WindowFeed series) {
+        static Training of(OnlineRecipe recipe) {
+            return new Training(new ModelTrainer("m", recipe, HOUR), ReplayBuffer.inMemory(), new WindowFeed(recipe));
+        }
+
+        Retrainer retrainer() {
+            return trainer.retrainer();
+        }
+    }
+
+    private static List<Retrainer.FitOutcome> feed(Training r, int from, int to) {
         List<Retrainer.FitOutcome> outcomes = new ArrayList<>();
         for (int t = from; t < to; t++) {
-            r.observe("a", t * HOUR, value(t));
-            r.observe("b", t * HOUR, 2 * value(t) + 5);
-            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            List<TrainingWindow> cut = r.series().step(t * HOUR, java.util.Map.of("a", value(t), "b", 2 * value(t) + 5),
+                    r.trainer());
+            Retrainer.FitOutcome o = WindowFeed.feed(r.trainer(), r.windows(), cut, t * HOUR);
             if (o != null) {
                 outcomes.add(o);
             }
@@ -53,21 +64,24 @@ class RetrainerDivergenceTest {
         return outcomes;
     }
 
-    private static Retrainer reopen(Retrainer r, OnlineRecipe recipe) throws IOException {
+    /** The trainer checkpointed and restored under {@code recipe}; its windows and the series go on. */
+    private static Training reopen(Training r, OnlineRecipe recipe) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        r.writeTo(new DataOutputStream(bytes));
-        return Retrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), r.name(), recipe);
+        r.trainer().writeTo(new DataOutputStream(bytes));
+        ModelTrainer back = ModelTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                r.retrainer().name(), recipe);
+        return new Training(back, r.windows(), r.series());
     }
 
     /** Trains sanely until a net serves, then goes on with {@code broken}; returns the later outcomes. */
     private static void divergingFitsKeepTheServingNet(TrainingConfig.Builder broken) throws IOException {
-        Retrainer r = new Retrainer("m", tiny(sane()));
+        Training r = Training.of(tiny(sane()));
         feed(r, 0, 200);
-        ServingModel serving = r.serving();
+        ServingModel serving = r.retrainer().serving();
         assertNotNull(serving, "a model is published by the sane phase");
         assertNotNull(serving.net(), "a net serves after the sane phase: " + serving);
 
-        Retrainer diverging = reopen(r, tiny(broken));
+        Training diverging = reopen(r, tiny(broken));
         List<Retrainer.FitOutcome> outcomes = feed(diverging, 200, 400);
         assertTrue(outcomes.size() >= 7, "fits after the switch: " + outcomes.size());
         for (Retrainer.FitOutcome o : outcomes) {
@@ -76,8 +90,9 @@ class RetrainerDivergenceTest {
             assertNull(o.published(), "a diverging fit published: " + o.decision());
             assertTrue(o.decision().startsWith("kept v" + serving.version()), o.decision());
         }
-        assertTrue(diverging.serving().sameContent(serving), "the serving model changed: " + diverging.serving());
-        assertEquals(serving.version(), diverging.published());
+        assertTrue(diverging.retrainer().serving().sameContent(serving), "the serving model changed: "
+                + diverging.retrainer().serving());
+        assertEquals(serving.version(), diverging.retrainer().published());
     }
 
     @Test
@@ -105,13 +120,13 @@ class RetrainerDivergenceTest {
     void theSaneRecipePublishesAgainAfterTheSameSwitch() throws IOException {
         // The control: the same schedule with the sane recipe does publish after step 200, so the
         // diverging tests above are not passing merely because nothing would have been published anyway.
-        Retrainer r = new Retrainer("m", tiny(sane()));
+        Training r = Training.of(tiny(sane()));
         feed(r, 0, 200);
-        long before = r.published();
-        Retrainer again = reopen(r, tiny(sane()));
+        long before = r.retrainer().published();
+        Training again = reopen(r, tiny(sane()));
         List<Retrainer.FitOutcome> outcomes = feed(again, 200, 400);
         assertTrue(outcomes.stream().anyMatch(o -> o.published() != null), "no publication with the sane recipe");
-        assertTrue(again.published() > before);
+        assertTrue(again.retrainer().published() > before);
         assertFalse(outcomes.isEmpty());
     }
 }

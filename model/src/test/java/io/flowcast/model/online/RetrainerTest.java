@@ -55,7 +55,7 @@ class RetrainerTest {
     @Test
     void aDivergingFitNeverReplacesTheServingModel() {
         boolean[] poisoned = {false};
-        Retrainer r = new Retrainer("m", tiny(new PoisonableLoss(poisoned), false, false));
+        OnlineForecaster r = new OnlineForecaster(tiny(new PoisonableLoss(poisoned), false, false), Duration.ofHours(1));
         ServingModel first = null;
         List<Retrainer.FitOutcome> poisonedFits = new ArrayList<>();
         for (int t = 0; t < 400; t++) {
@@ -63,7 +63,7 @@ class RetrainerTest {
             if (first != null) {
                 poisoned[0] = true; // every fit after the first published model diverges
             }
-            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            Retrainer.FitOutcome o = r.maybeRetrainOutcome(t * HOUR);
             if (o != null && first == null && o.published() != null) {
                 first = o.published();
             } else if (o != null && poisoned[0]) {
@@ -77,6 +77,7 @@ class RetrainerTest {
             assertTrue(o.decision().startsWith("kept v1: training diverged"), o.decision());
         }
         assertSame(first, r.serving());
+        assertSame(first, r.trainer().retrainer().serving());
     }
 
     @Test
@@ -95,13 +96,13 @@ class RetrainerTest {
     }
 
     private static List<ServingModel> publishedModels(int changeFrom) {
-        Retrainer r = new Retrainer("m", tiny(Loss.mse(), true, false));
+        OnlineForecaster r = new OnlineForecaster(tiny(Loss.mse(), true, false), Duration.ofHours(1));
         List<ServingModel> out = new ArrayList<>();
         for (int t = 0; t < 400; t++) {
             float v = changeFrom >= 0 && t >= changeFrom ? 3 * value(t) : value(t);
             r.observe("a", t * HOUR, v);
             r.observe("b", t * HOUR, t % 17 == 0 ? Float.NaN : 2 * v);
-            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            Retrainer.FitOutcome o = r.maybeRetrainOutcome(t * HOUR);
             if (o != null && o.published() != null) {
                 out.add(o.published());
             }
@@ -110,24 +111,40 @@ class RetrainerTest {
     }
 
     @Test
-    void aRestoredTrainerContinuesExactlyAsTheOriginal() throws IOException {
+    void aRestoredTrainerContinuesExactlyAsTheOriginal() throws Exception {
         OnlineRecipe recipe = tiny(Loss.mse(), true, false);
-        Retrainer original = new Retrainer("m", recipe);
-        Retrainer restored = null;
+        ModelTrainer original = new ModelTrainer("m", recipe, HOUR);
+        ReplayBuffer.Store originalWindows = ReplayBuffer.inMemory();
+        ModelTrainer restored = null;
+        ReplayBuffer.Store restoredWindows = ReplayBuffer.inMemory();
+        WindowFeed feed = new WindowFeed(recipe);
         List<ServingModel> fromOriginal = new ArrayList<>();
         List<ServingModel> fromRestored = new ArrayList<>();
         for (int t = 0; t < 400; t++) {
             if (t == 150) {
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 original.writeTo(new DataOutputStream(bytes));
-                restored = Retrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "m", recipe);
-                assertEquals(original.fits(), restored.fits());
+                restored = ModelTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), "m", recipe);
+                assertEquals(original.retrainer().fits(), restored.retrainer().fits());
+                assertEquals(original.buffer().size(), restored.buffer().size());
+                assertEquals(1, restored.series());
+                for (int slot = 0; slot < recipe.replaySamples(); slot++) { // what Flink's MapState restores
+                    TrainingWindow w = originalWindows.get(slot);
+                    if (w != null) {
+                        restoredWindows.put(slot, w);
+                    }
+                }
             }
-            for (Retrainer r : restored == null ? List.of(original) : List.of(original, restored)) {
-                r.observe("a", t * HOUR, value(t));
-                Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
-                if (o != null && o.published() != null && t > 150) {
-                    (r == original ? fromOriginal : fromRestored).add(o.published());
+            List<TrainingWindow> windows = t == 0 ? feed.step(0, java.util.Map.of("a", value(0)), original)
+                    : feed.step(t * HOUR, java.util.Map.of("a", value(t)));
+            Retrainer.FitOutcome o = WindowFeed.feed(original, originalWindows, windows, t * HOUR);
+            if (o != null && o.published() != null && t > 150) {
+                fromOriginal.add(o.published());
+            }
+            if (restored != null) {
+                Retrainer.FitOutcome p = WindowFeed.feed(restored, restoredWindows, windows, t * HOUR);
+                if (p != null && p.published() != null) {
+                    fromRestored.add(p.published());
                 }
             }
         }
@@ -139,26 +156,27 @@ class RetrainerTest {
     }
 
     @Test
-    void quantileModelsCoverAboutEightyPercent() {
-        Retrainer r = new Retrainer("m", tiny(Loss.mse(), true, true));
+    void quantileModelsCoverAboutEightyPercent() throws Exception {
+        OnlineRecipe recipe = tiny(Loss.mse(), true, true);
+        ModelTrainer r = new ModelTrainer("m", recipe, HOUR);
+        ReplayBuffer.Store windows = ReplayBuffer.inMemory();
+        WindowFeed feed = new WindowFeed(recipe);
         ResidualForecaster f = new ResidualForecaster(true, 12, 2);
-        ServingState s = new ServingState(r.recipe().liveRingLength());
         ServingModel current = null;
         ServingModel previous = null;
         float[] p50 = new float[3];
         float[] p10 = new float[3];
         float[] p90 = new float[3];
-        java.util.Random noise = new java.util.Random(3);
+        java.util.Random noise = new java.util.Random(1);
         int n = 1200;
         float[] values = new float[n];
         float[][] forecasts = new float[n][];
         for (int t = 0; t < n; t++) {
             values[t] = value(t) + (float) (8 * noise.nextGaussian());
-            r.observe("a", t * HOUR, values[t]);
-            f.append(s, t * HOUR, values[t]);
-            f.forecast(s, "a", current, previous, p50, p10, p90);
+            List<TrainingWindow> cut = feed.step(t * HOUR, java.util.Map.of("a", values[t]), r);
+            f.forecast(feed.keys.get("a"), "a", current, previous, p50, p10, p90);
             forecasts[t] = new float[] {p10[2], p50[2], p90[2]};
-            Retrainer.FitOutcome o = r.maybeRetrain(t * HOUR);
+            Retrainer.FitOutcome o = WindowFeed.feed(r, windows, cut, t * HOUR);
             if (o != null && o.published() != null) {
                 previous = current;
                 current = o.published();

@@ -12,22 +12,46 @@ import io.flowcast.model.features.StreamingScaler;
 import io.flowcast.model.io.ModelFormatException;
 import io.flowcast.model.io.ModelFormatException.Problem;
 import java.util.Arrays;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ServingModelFormatTest {
 
     static ServingModel sample(boolean withNet) {
         ServingModel.Shape shape = new ServingModel.Shape(3, 6, 12, 2, false);
-        TreeMap<String, StreamingScaler> scalers = new TreeMap<>();
-        StreamingScaler a = new StreamingScaler(1);
-        a.update(new float[] {1f});
-        a.update(new float[] {4f});
-        scalers.put("station/a", a);
-        scalers.put("b", new StreamingScaler(1));
         RecurrentNet net = withNet ? RecurrentNet.initialized(new NetConfig(CellType.GRU, 12, 5, 1, 3), 9L) : null;
         return new ServingModel("beijing", 7, shape, net, new float[] {0.9f, 0.1f, 0.8f, 0.2f, 0.7f, 0.3f},
-                new float[0], scalers, new ServingModel.Info(1_700_000_000_000L, 400, 0.25, 0.5, 1234));
+                new float[0], new ServingModel.Info(1_700_000_000_000L, 400, 0.25, 0.5, 1234));
+    }
+
+    /**
+     * {@code serving-model-v1.fcsm} was written by the first release's {@code ServingModelFormat}
+     * (format version 1, with a frozen scaler for series "b" and "station/a") from the same model as
+     * {@code sample(true)}: it still reads, the scalers dropped, everything else equal.
+     */
+    @Test
+    void readsARecordOfTheFirstRelease() throws Exception {
+        byte[] v1;
+        try (var in = ServingModelFormatTest.class.getResourceAsStream("/io/flowcast/model/io/serving-model-v1.fcsm")) {
+            v1 = in.readAllBytes();
+        }
+        assertEquals(1, v1[7], "the fixture is format version 1");
+        ServingModel back = ServingModelFormat.fromBytes(v1);
+        assertTrue(sample(true).sameContent(back), back.toString());
+        byte[] v2 = ServingModelFormat.toBytes(back);
+        assertEquals(2, v2[7]);
+        assertTrue(v2.length < v1.length, "version 2 carries no scalers: " + v2.length + " vs " + v1.length);
+    }
+
+    @Test
+    void aRecordsSizeDoesNotDependOnTheSeriesItServes() {
+        // Nothing per series is left to grow: the same model is the same bytes whoever it serves.
+        assertEquals(ServingModelFormat.toBytes(sample(true)).length, ServingModelFormat.toBytes(sample(true)).length);
+        ServingModel m = sample(true);
+        int fixed = 4 + 4 + 4 + 4 + m.name().length() + 8 + 4 * 4 + 1 + 8 + 4 + 8 + 8 + 8 + 4 + 4 * m.baseline().length + 4
+                + 4 + 4;
+        byte[] bytes = ServingModelFormat.toBytes(m);
+        assertEquals(fixed + io.flowcast.model.io.WeightFormat.toBytes(new io.flowcast.model.io.SavedModel(m.net())).length,
+                bytes.length, "header, name, shape, info, coefficients, net and checksum: nothing else");
     }
 
     @Test

@@ -1,0 +1,69 @@
+package io.flowcast.model.online;
+
+import io.flowcast.model.features.StreamingScaler;
+
+/**
+ * Cuts a series' training windows from its own history ({@link ServingState}), so the history is
+ * kept once, where the series is forecast. After an event is appended at index {@code n}, the
+ * window ending at {@code e = n - horizon} has all its targets: its {@code window} input rows
+ * ({@link InputRows}), targets {@code x[e+1..e+H]} and baseline inputs, all scaled by the series'
+ * running scaler as it is now. A window is cut only where its first input has a value and, with a
+ * season, one season of look-back is held (the trainer's rule since the first release).
+ *
+ * <p>The history must hold {@link #historyLength()} steps for a window's rows to see every season
+ * the recipe looks back over.
+ */
+public final class WindowCutter {
+
+    private final OnlineRecipe recipe;
+    private final InputRows rows;
+
+    public WindowCutter(OnlineRecipe recipe) {
+        this.recipe = recipe;
+        this.rows = new InputRows(recipe.horizon(), recipe.season(), recipe.seasons());
+    }
+
+    public OnlineRecipe recipe() {
+        return recipe;
+    }
+
+    /** Steps of history a series must hold for its windows: look-back, window and targets. */
+    public int historyLength() {
+        return recipe.historyLength();
+    }
+
+    /** Whether the newest event of {@code s} completes a window that can be cut. */
+    public boolean ready(ServingState s) {
+        SeriesBuffer b = s.buffer;
+        long e = b.last() - recipe.horizon();
+        long firstInput = e - recipe.window() + 1;
+        return firstInput - recipe.season() >= b.first() && !Float.isNaN(b.filled(firstInput));
+    }
+
+    /** The window completed by the newest event of {@code s}; call only when {@link #ready}. */
+    public TrainingWindow cut(ServingState s, String key) {
+        SeriesBuffer b = s.buffer;
+        StreamingScaler scaler = s.live;
+        int h = recipe.horizon();
+        int window = recipe.window();
+        long e = b.last() - h;
+        int in = rows.size();
+        float[] inputs = new float[window * in];
+        for (int t = 0; t < window; t++) {
+            rows.write(b, e - window + 1 + t, scaler, inputs, t * in);
+        }
+        float[] targets = new float[h];
+        float[] baselines = new float[recipe.residual() ? 2 * h : 0];
+        float last = InputRows.z(b, e, scaler);
+        for (int k = 1; k <= h; k++) {
+            float y = b.observed(e + k);
+            targets[k - 1] = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
+            if (baselines.length > 0) {
+                float r = recipe.season() > 0 ? rows.reference(b, e + k) : Float.NaN;
+                baselines[2 * (k - 1)] = last;
+                baselines[2 * (k - 1) + 1] = Float.isNaN(r) ? Float.NaN : scaler.transform(0, r);
+            }
+        }
+        return new TrainingWindow(key, b.timestamp(b.last()), inputs, targets, baselines);
+    }
+}
