@@ -2,10 +2,12 @@ package io.flowcast.jobs.cli;
 
 import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.models.ModelRecordLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +58,9 @@ final class KafkaCommand implements Callable<Integer> {
             kafka.createTopics(topics, partitions);
             out.println("flowcast kafka");
             out.println("  bootstrap     " + kafka.bootstrapServers() + " (in-process KRaft broker; Ctrl-C stops it and deletes its data)");
-            out.printf("  topics        %s, %s, %s: %d partitions each; %s: compacted%n", topics.observations(),
-                    topics.forecasts(), topics.deadLetters(), partitions, topics.models());
+            out.printf(Locale.ROOT, "  topics        %s, %s, %s: %d partitions each; %s: compacted, records up to %,d bytes%n",
+                    topics.observations(), topics.forecasts(), topics.deadLetters(), partitions, topics.models(),
+                    ModelRecordLimits.MAX_RECORD_BYTES);
             out.flush();
             stop.await();
             out.println("stopping the broker");

@@ -1,10 +1,13 @@
 package io.flowcast.jobs.kafka;
 
 import io.flowcast.jobs.models.ModelRecord;
+import io.flowcast.jobs.models.ModelRecordLimits;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
+import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -72,26 +75,51 @@ public final class KafkaConnectors {
      * value that does not parse still arrives, to be rejected downstream ({@link ModelRecordDeserializer}).
      */
     public static KafkaSource<ModelRecord> modelSource(KafkaSettings kafka) {
-        return KafkaSource.<ModelRecord>builder()
+        KafkaSourceBuilder<ModelRecord> builder = KafkaSource.<ModelRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.topics().models())
                 .setGroupId(kafka.groupId() + "-models")
                 .setClientIdPrefix(kafka.groupId() + "-models")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ModelRecordDeserializer())
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .build();
+                .setDeserializer(new ModelRecordDeserializer());
+        modelConsumerSettings().forEach(builder::setProperty);
+        return builder.build();
+    }
+
+    /**
+     * The {@code models} consumer's settings besides addresses and group: {@code read_committed}, and
+     * fetches as large as the largest model record ({@link ModelRecordLimits#MAX_RECORD_BYTES}; Kafka's
+     * per-partition default is 1 MiB). The topic has one partition, so one fetch is one partition's.
+     */
+    static Map<String, String> modelConsumerSettings() {
+        return Map.of(
+                // The trainer writes in transactions: never serve a model from an aborted one.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(ModelRecordLimits.MAX_RECORD_BYTES),
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(ModelRecordLimits.MAX_RECORD_BYTES));
     }
 
     /** Publishes model versions to {@code models}, exactly once: key = model name, value = payload. */
     public static KafkaSink<ModelRecord> modelSink(KafkaSettings kafka) {
-        return KafkaSink.<ModelRecord>builder()
+        KafkaSinkBuilder<ModelRecord> builder = KafkaSink.<ModelRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(new ModelRecordSerializer(kafka.topics().models()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-models")
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(kafka.transactionTimeout().toMillis()))
-                .build();
+                        String.valueOf(kafka.transactionTimeout().toMillis()));
+        modelProducerSettings().forEach(builder::setProperty);
+        return builder.build();
+    }
+
+    /**
+     * The {@code models} producer's size settings: requests as large as the largest model record
+     * ({@link ModelRecordLimits#MAX_RECORD_BYTES}; Kafka's default is 1 MiB), and a send buffer of
+     * twice that, so one record always fits while the previous one is still in flight.
+     */
+    static Map<String, String> modelProducerSettings() {
+        return Map.of(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(ModelRecordLimits.MAX_RECORD_BYTES),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * ModelRecordLimits.MAX_RECORD_BYTES));
     }
 }

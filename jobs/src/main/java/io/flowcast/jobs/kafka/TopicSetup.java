@@ -1,5 +1,6 @@
 package io.flowcast.jobs.kafka;
 
+import io.flowcast.jobs.models.ModelRecordLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,9 +10,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -45,8 +48,10 @@ public final class TopicSetup {
     }
 
     /**
-     * Ensures the four topics exist. {@code models} is compacted: only the newest model version per
-     * key must survive, however long the job runs.
+     * Ensures the four topics exist. {@code models} is compacted (only the newest model version per
+     * key must survive, however long the job runs) and takes records up to
+     * {@link ModelRecordLimits#MAX_RECORD_BYTES} (the broker's default is about 1 MiB). An existing
+     * {@code models} topic that takes less is left as it is, with a warning saying how to raise it.
      */
     public static void ensureTopics(String bootstrapServers, TopicNames topics, int partitions, short replication)
             throws InterruptedException {
@@ -55,12 +60,15 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.forecasts(), partitions, replication));
         wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
         wanted.add(new NewTopic(topics.models(), 1, replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                .configs(modelsTopicConfig()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (existing.contains(topics.models())) {
+                warnIfModelsTopicTooSmall(admin, topics.models());
+            }
             if (missing.isEmpty()) {
                 return;
             }
@@ -76,6 +84,36 @@ public final class TopicSetup {
             awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not set up topics on " + bootstrapServers, e.getCause());
+        }
+    }
+
+    /** The {@code models} topic's settings: compacted, and records up to the largest model record. */
+    static Map<String, String> modelsTopicConfig() {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(ModelRecordLimits.MAX_RECORD_BYTES));
+    }
+
+    /**
+     * A {@code models} topic made before (or by someone else) may take less than the trainer publishes:
+     * its first large record would then fail the trainer's sink, and the job, on every restart. Not
+     * changed here (a shared Kafka's topics are its owners'), but said at start.
+     */
+    private static void warnIfModelsTopicTooSmall(Admin admin, String topic) throws InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get().get(resource)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (entry != null && entry.value() != null
+                    && Long.parseLong(entry.value()) < ModelRecordLimits.MAX_RECORD_BYTES) {
+                LOG.warn("topic {} takes records up to {} bytes, less than the {} a model record may take "
+                        + "(ModelRecordLimits.MAX_RECORD_BYTES): a larger model would fail the trainer's sink. Raise it: "
+                        + "kafka-configs.sh --bootstrap-server ... --alter --entity-type topics --entity-name {} "
+                        + "--add-config max.message.bytes={}", topic, entry.value(), ModelRecordLimits.MAX_RECORD_BYTES,
+                        topic, ModelRecordLimits.MAX_RECORD_BYTES);
+            }
+        } catch (ExecutionException | NumberFormatException e) {
+            LOG.warn("could not read the max.message.bytes of topic {}: {}", topic, e.toString());
         }
     }
 
