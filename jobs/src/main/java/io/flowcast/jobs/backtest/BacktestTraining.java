@@ -4,6 +4,9 @@ import io.flowcast.jobs.models.ModelNames;
 import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.pipeline.JobEnvironment;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.forecast.ForecastSettings;
+import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.train.TrainerInput;
 import io.flowcast.jobs.train.TrainingPipeline;
 import io.flowcast.jobs.train.TrainingSettings;
 import java.nio.file.Path;
@@ -21,11 +24,13 @@ import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFacto
 import org.apache.flink.util.CloseableIterator;
 
 /**
- * The backtest's training phase: the live training path ({@link TrainingPipeline}) over the same CSV
- * files as {@link BacktestJob}, as a bounded Flink job, one model per file. There are no watermarks:
- * the end of the input releases every point, and each model's trainer feeds them in time order, so
- * the versions are those a live job would have published, and the same whatever the parallelism.
- * Unreadable rows are left to the forecasting phase, which reports them.
+ * The backtest's training phase: the live training path over the same CSV files as
+ * {@link BacktestJob}, as a bounded Flink job, one model per file: the keyed forecaster (no models:
+ * its forecasts are discarded) cuts each series' training windows, and {@link TrainingPipeline}
+ * trains on them. There are no watermarks: the end of the input releases every window, and each
+ * model's trainer feeds them in time order, so the versions are those a live job would have
+ * published, and the same whatever the parallelism. Unreadable rows are left to the forecasting
+ * phase, which reports them.
  */
 public final class BacktestTraining {
 
@@ -51,7 +56,10 @@ public final class BacktestTraining {
                 .process(new ReadSeriesFiles(), TypeInformation.of(Observation.class)).name("read csv")
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Observation>noWatermarks()
                         .withTimestampAssigner((o, ignored) -> o.timestamp));
-        DataStream<ModelRecord> models = new TrainingPipeline(settings).apply(observations);
+        ForecastSettings cutting = ForecastSettings.defaults().withHorizons(settings.horizon())
+                .withModelNames(settings.models());
+        DataStream<TrainerInput> windows = new ForecastPipeline(cutting, List.of(), settings).apply(observations).training();
+        DataStream<ModelRecord> models = new TrainingPipeline(settings).apply(windows);
         List<ModelRecord> out = new ArrayList<>();
         try (CloseableIterator<ModelRecord> it = models.collectAsync()) {
             JobClient job = env.executeAsync("flowcast backtest training " + input);

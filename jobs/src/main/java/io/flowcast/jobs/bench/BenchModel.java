@@ -9,7 +9,6 @@ import io.flowcast.model.features.CalendarFeatures;
 import io.flowcast.model.online.ResidualForecaster;
 import io.flowcast.model.online.ServingModel;
 import java.io.Serializable;
-import java.util.TreeMap;
 
 /**
  * The model the job benchmark serves: a seeded, untrained net of the given size, published as version 1
@@ -31,7 +30,7 @@ public record BenchModel(CellType cell, int hidden, int layers, int window, long
             persistence[2 * k] = 1f;
         }
         return new ServingModel(NAME, 1, shape, RecurrentNet.initialized(config, seed), persistence, new float[0],
-                new TreeMap<>(), new ServingModel.Info(Long.MIN_VALUE, 0, Double.NaN, Double.NaN, 0));
+                new ServingModel.Info(Long.MIN_VALUE, 0, Double.NaN, Double.NaN, 0));
     }
 
     /** A key's state after a full history under this model: what the forecaster keeps per key. */

@@ -91,13 +91,17 @@ public final class JobOptions {
         return new KafkaSettings(bootstrapServers, topics(), groupId, transactionalIdPrefix, transactionTimeout);
     }
 
-    /** The forecasting stage the live job runs: the same keyed forecaster as the backtest. */
-    /** The forecasting stage; null with {@code --train-only}. */
+    /**
+     * The forecasting stage the live job runs: the same keyed forecaster as the backtest. With
+     * {@code --train-only} it runs too, for the training windows it cuts, but publishes nothing.
+     */
     public ForecastStage stage() {
-        if (trainOnly) {
-            return null;
-        }
         return new ForecastPipeline(forecast.settings(features).withModelNames(ModelNames.fixed(modelName)));
+    }
+
+    /** Whether this job only trains (its forecasts are another job's). */
+    public boolean trainOnly() {
+        return trainOnly;
     }
 
     /** The training path for the same model, or null with {@code --no-train}. */
@@ -113,6 +117,9 @@ public final class JobOptions {
             throw new IllegalArgumentException("--train-only and --no-train leave nothing to run");
         }
         ForecastJob job = ForecastJob.onKafka(kafka, stage(), jobSettings());
-        return t == null ? job : job.withTraining(t, KafkaConnectors.modelSink(kafka));
+        if (t != null) {
+            job.withTraining(t, KafkaConnectors.modelSink(kafka));
+        }
+        return trainOnly ? job.trainingOnly() : job;
     }
 }

@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
                 checkpointDir, job.groupId(), job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
                 summaryInterval, webUiPort, flinkConf);
         try {
-            return new LiveRun(options, job.stage(), job.training(), spec.commandLine().getOut()).run();
+            return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut()).run();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("flowcast run: " + e.getMessage());
             return 2;

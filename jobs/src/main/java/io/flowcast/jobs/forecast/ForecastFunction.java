@@ -8,11 +8,19 @@ import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
 import io.flowcast.jobs.records.RejectReason;
+import io.flowcast.jobs.train.StepDetection;
+import io.flowcast.jobs.train.TrainerInput;
+import io.flowcast.jobs.train.TrainingPipeline;
+import io.flowcast.jobs.train.TrainingSettings;
 import io.flowcast.model.GateKernels;
 import io.flowcast.model.io.ModelFormatException;
 import io.flowcast.model.online.ResidualForecaster;
+import io.flowcast.model.online.SeriesBuffer;
 import io.flowcast.model.online.ServingModel;
 import io.flowcast.model.online.ServingState;
+import io.flowcast.model.online.WindowCutter;
+import io.flowcast.model.online.WindowSampler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,11 +29,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -55,12 +69,25 @@ import org.slf4j.LoggerFactory;
  *       the <b>first</b> is forecast (and kept); the others are checked for their count only.
  * </ul>
  *
- * <p>Per event it allocates only the emitted {@link Forecast} and its arrays (heap backend); buffers
- * are made in {@link #open} or when a model arrives. Safe with object reuse: it keeps nothing of its input.
+ * <p><b>Training side.</b> With {@link TrainingSettings}, the same history is where the series'
+ * training windows are cut ({@link WindowCutter}): once the series' step is detected
+ * ({@link StepDetection}, from its own first events), each event that completes a window sampled by
+ * {@link WindowSampler} sends it to the trainer of the series' model on the {@link #TRAINING} side
+ * output, and a series' first event sends a census record. So the accept rule above and the history
+ * exist once, and the trainer holds nothing per series.
+ *
+ * <p><b>Idle series</b> are cleared: a series whose last event the watermark passed by
+ * {@link ForecastSettings#seriesTtl()} loses its state (one event-time timer per series, moved forward
+ * lazily when it fires); if it returns it starts over, as a new series (census included).
+ *
+ * <p>Per event it allocates only the emitted {@link Forecast} and its arrays (heap backend), and a
+ * training window when one is sampled; buffers are made in {@link #open} or when a model arrives.
+ * Safe with object reuse: it keeps nothing of its input.
  */
-public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Observation, ModelRecord, Forecast> {
+public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Observation, ModelRecord, Forecast>
+        implements CheckpointedFunction {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
     private static final Logger LOG = LoggerFactory.getLogger(ForecastFunction.class);
 
     /** Events the forecaster rejected (late, duplicate, wrong width). */
@@ -83,8 +110,16 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     /** Versions per model name retained from the model stream (preloaded ones are all kept). */
     public static final int RETAINED_VERSIONS = 3;
 
+    /** Windows and census records for the trainers (only with training settings). */
+    public static final OutputTag<TrainerInput> TRAINING = new OutputTag<>("training", TrainingPipeline.INPUT_TYPE);
+
+    /** Operator state: each subtask's count of series, so a restored subtask knows roughly how many it holds. */
+    static final String SERIES_COUNT_STATE = "series-count";
+
     private final ForecastSettings settings;
     private final List<ModelRecord> preloaded;
+    /** Null: no training side. */
+    private final TrainingSettings training;
 
     private transient ValueState<SeriesState> series;
     private transient ResidualForecaster forecaster;
@@ -100,14 +135,52 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     private transient float[] high;
     private transient int ringLength;
     private transient ForecastMetrics metrics;
+    /** The models restored from broadcast state are held (done at the first element of either input). */
+    private transient boolean modelsRestored;
+    /** Series this subtask holds: a lower bound of the model's census for the local sampling rate. */
+    private transient long localSeries;
+    private transient ListState<Long> seriesCount;
+    /** Window cutters by step; null for a step the recipe refuses (no windows for such series). */
+    private transient Map<Long, WindowCutter> cutters;
+    private transient WindowSampler sampler;
+    private transient long[] detection;
 
-    public ForecastFunction(ForecastSettings settings, List<ModelRecord> preloaded) {
+    /**
+     * @param preloaded models held from the start (all versions kept)
+     * @param training  cut training windows for these settings' models; null: forecast only
+     */
+    public ForecastFunction(ForecastSettings settings, List<ModelRecord> preloaded, TrainingSettings training) {
         this.settings = checkNotNull(settings, "settings");
         this.preloaded = new ArrayList<>(checkNotNull(preloaded, "preloaded"));
+        this.training = training;
+    }
+
+    public ForecastFunction(ForecastSettings settings, List<ModelRecord> preloaded) {
+        this(settings, preloaded, null);
     }
 
     public ForecastFunction(ForecastSettings settings) {
-        this(settings, List.of());
+        this(settings, List.of(), null);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        seriesCount = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(SERIES_COUNT_STATE, Types.LONG));
+        long total = 0;
+        int parts = 0;
+        for (Long n : seriesCount.get()) {
+            total += n;
+            parts++;
+        }
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        // Keys are spread evenly over key groups: after a rescale each subtask holds about its share.
+        localSeries = parts == 0 ? 0 : total / Math.max(1, parallelism);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        seriesCount.update(List.of(localSeries));
     }
 
     @Override
@@ -122,6 +195,12 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         low = new float[settings.horizons()];
         high = new float[settings.horizons()];
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
+        metrics.keysRestored(localSeries);
+        cutters = new HashMap<>();
+        detection = new long[StepDetection.EVENTS];
+        if (training != null) {
+            ringLength = Math.max(ringLength, StepDetection.EVENTS); // the step is detected from the history
+        }
         LOG.info("LSTM kernel: {}", GateKernels.describe());
         ModelNames names = settings.modelNames();
         if (names.fixedName() != null) {
@@ -145,6 +224,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     public void processElement(Observation obs, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
         long started = System.nanoTime();
         metrics.eventsIn.inc();
+        restoreModels(ctx.getBroadcastState(MODELS));
         SeriesState s = series.value();
         boolean newSeries = s == null;
         RejectReason rejected = check(newSeries ? Long.MIN_VALUE : s.lastEventTime, obs);
@@ -154,7 +234,11 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         }
         if (newSeries) {
             s = SeriesState.create(ringLength);
+            localSeries++;
             metrics.keyStarted();
+            if (training != null) {
+                ctx.output(TRAINING, TrainerInput.started(training.models().of(obs.key), obs.key, obs.timestamp));
+            }
         }
         noteGap(s, obs.timestamp);
         float value = obs.values[0];
@@ -165,6 +249,13 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         ServingState serving = s.serving;
         forecaster.append(serving, obs.timestamp, value);
         s.lastEventTime = obs.timestamp;
+        if (s.expiryTimer == Long.MIN_VALUE && !settings.seriesTtl().isZero()) {
+            s.expiryTimer = expiry(obs.timestamp);
+            ctx.timerService().registerEventTimeTimer(s.expiryTimer);
+        }
+        if (training != null) {
+            cutWindow(s, obs.key, ctx);
+        }
 
         ModelTimeline timeline = timelineOf(obs.key);
         timeline.select(obs.timestamp);
@@ -210,9 +301,93 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         metrics.forecastsOut.inc();
     }
 
+    /**
+     * The series' expiry timer fired: clears the series if the watermark passed its last event by
+     * the TTL, else moves the timer to the new deadline.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Forecast> out) throws Exception {
+        SeriesState s = series.value();
+        if (s == null) {
+            return;
+        }
+        long deadline = expiry(s.lastEventTime);
+        if (deadline <= timestamp) {
+            series.clear();
+            localSeries--;
+            metrics.keyExpired();
+            return;
+        }
+        s.expiryTimer = deadline;
+        ctx.timerService().registerEventTimeTimer(deadline);
+        series.update(s);
+    }
+
+    /** When a series last seen at {@code eventTime} expires (saturating: a time near the end of time never wraps). */
+    private long expiry(long eventTime) {
+        long ttl = settings.seriesTtl().toMillis();
+        return eventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : eventTime + ttl;
+    }
+
+    /** Detects the series' step if due, then sends the window its newest event completed, if sampled. */
+    private void cutWindow(SeriesState s, String key, ReadOnlyContext ctx) {
+        if (s.stepMillis == 0 && !detectStep(s)) {
+            return;
+        }
+        WindowCutter cutter = cutter(s.stepMillis);
+        if (cutter == null) {
+            return;
+        }
+        if (s.serving.buffer().capacity() < cutter.historyLength()) {
+            s.serving.ensureHistory(cutter.historyLength());
+        }
+        long time = s.lastEventTime;
+        if (WindowSampler.priority(key, time) < sampler.localRate(localSeries) && cutter.ready(s.serving)) {
+            ctx.output(TRAINING, TrainerInput.window(training.models().of(key), s.stepMillis, cutter.cut(s.serving, key)));
+            metrics.windowsCut.inc();
+        }
+    }
+
+    /** The step from the settings, or from the series' first {@link StepDetection#EVENTS} events once it has them. */
+    private boolean detectStep(SeriesState s) {
+        if (training.step() != null) {
+            s.stepMillis = training.step().toMillis();
+            return true;
+        }
+        SeriesBuffer b = s.serving.buffer();
+        int n = (int) Math.min(StepDetection.EVENTS, Math.min(b.count(), b.capacity()));
+        if (n < StepDetection.EVENTS) {
+            return false;
+        }
+        long from = b.last() - n + 1;
+        for (int i = 0; i < n; i++) {
+            detection[i] = b.timestamp(from + i);
+        }
+        s.stepMillis = StepDetection.medianInterval(detection, n).toMillis();
+        return true;
+    }
+
+    private WindowCutter cutter(long stepMillis) {
+        if (cutters.containsKey(stepMillis)) {
+            return cutters.get(stepMillis);
+        }
+        WindowCutter cutter = null;
+        try {
+            cutter = new WindowCutter(training.recipe(Duration.ofMillis(stepMillis)));
+            if (sampler == null) {
+                sampler = WindowSampler.of(cutter.recipe());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("series that step every {}: no training windows ({})", Duration.ofMillis(stepMillis), e.getMessage());
+        }
+        cutters.put(stepMillis, cutter);
+        return cutter;
+    }
+
     @Override
     public void processBroadcastElement(ModelRecord r, Context ctx, Collector<Forecast> out) throws Exception {
         metrics.modelsReceived.inc();
+        restoreModels(ctx.getBroadcastState(MODELS));
         ServingModel m;
         try {
             m = r.parse();
@@ -240,12 +415,23 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
                 describe());
     }
 
-    /** Called by {@link ForecastOperator} with the broadcast state restored from a checkpoint. */
-    void modelsRestored(Iterable<Map.Entry<String, ModelRecord>> restored) throws ModelFormatException {
+    /**
+     * Holds the model records restored with the broadcast state, once, before the first element of
+     * either input (a function cannot read broadcast state in {@code open()}).
+     */
+    private void restoreModels(ReadOnlyBroadcastState<String, ModelRecord> state) throws Exception {
+        if (modelsRestored) {
+            return;
+        }
+        modelsRestored = true;
         int n = 0;
-        for (Map.Entry<String, ModelRecord> e : restored) {
-            hold(e.getValue().parse(), false);
-            n++;
+        for (Map.Entry<String, ModelRecord> e : state.immutableEntries()) {
+            try {
+                hold(e.getValue().parse(), false);
+                n++;
+            } catch (ModelFormatException ex) {
+                LOG.warn("restored model record {} does not parse ({}); left out", e.getKey(), ex.getMessage());
+            }
         }
         if (n > 0) {
             LOG.info("restored {} model version(s); held: {}", n, describe());
@@ -347,11 +533,6 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
             }
         }
         s.typicalGapMillis = typical + (Math.min(gap, bound) - typical) / 16;
-    }
-
-    /** Called by {@link ForecastOperator} once restored keyed state is in place. */
-    void seriesRestored(long count) {
-        metrics.keysRestored(count);
     }
 
     ForecastMetrics metrics() {

@@ -28,9 +28,11 @@ final class ForecastMetrics {
     final Counter rewarms;
     final Counter modelsReceived;
     final Counter modelsRejected;
+    final Counter windowsCut;
+    final Counter keysExpired;
     final Histogram stepLatencyNanos;
     private final Counter[] deadLetters;
-    /** Series held by this subtask: restored at start plus started since. */
+    /** Series held by this subtask: restored at start plus started since, less those expired. */
     private long keys;
 
     ForecastMetrics(MetricGroup group) {
@@ -42,6 +44,8 @@ final class ForecastMetrics {
         rewarms = group.counter("rewarms");
         modelsReceived = group.counter("modelsReceived");
         modelsRejected = group.counter("modelsRejected");
+        windowsCut = group.counter("trainingWindowsCut");
+        keysExpired = group.counter("keysExpired");
         stepLatencyNanos = group.histogram("stepLatencyNanos", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         group.gauge("keys", (Gauge<Long>) () -> keys);
         deadLetters = new Counter[RejectReason.values().length];
@@ -69,6 +73,11 @@ final class ForecastMetrics {
 
     void keyStarted() {
         keys++;
+    }
+
+    void keyExpired() {
+        keys--;
+        keysExpired.inc();
     }
 
     long keys() {

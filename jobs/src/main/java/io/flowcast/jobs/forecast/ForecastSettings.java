@@ -2,6 +2,7 @@ package io.flowcast.jobs.forecast;
 
 import io.flowcast.jobs.models.ModelNames;
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
  * Everything that shapes the keyed forecaster, in one place; {@link #toString()} prints all of it so a
@@ -15,9 +16,16 @@ import java.io.Serializable;
  * @param seasonLength steps per season for the version-0 baseline (seasonal naive); 0 = persistence
  * @param gapFactor    a gap longer than this many typical intervals counts as a gap
  * @param resetOnGap   whether such a gap zeroes the recurrent state
+ * @param seriesTtl    a series with no event for this long in event time (the watermark passing its
+ *                     last event by this much) is cleared: its state and timers, so idle series do
+ *                     not hold memory forever; it starts over if it returns. Zero: never cleared.
  */
 public record ForecastSettings(int horizons, int features, ModelNames modelNames, boolean ensemble, int seasonLength,
-                               double gapFactor, boolean resetOnGap) implements Serializable {
+                               double gapFactor, boolean resetOnGap, Duration seriesTtl)
+        implements Serializable {
+
+    /** The default {@link #seriesTtl}: a series silent for 30 days of event time is cleared. */
+    public static final Duration DEFAULT_SERIES_TTL = Duration.ofDays(30);
 
     /** The model name of a live job whose series all share one model. */
     public static final String DEFAULT_MODEL = "flowcast";
@@ -29,6 +37,9 @@ public record ForecastSettings(int horizons, int features, ModelNames modelNames
         if (modelNames == null) {
             throw new IllegalArgumentException("model names are required");
         }
+        if (seriesTtl == null || seriesTtl.isNegative()) {
+            throw new IllegalArgumentException("seriesTtl must be zero (never) or positive, got " + seriesTtl);
+        }
         if (!(gapFactor > 1) || !Double.isFinite(gapFactor)) {
             throw new IllegalArgumentException("gapFactor must be a finite number above 1, got " + gapFactor);
         }
@@ -36,31 +47,36 @@ public record ForecastSettings(int horizons, int features, ModelNames modelNames
 
     /** 5 horizons, one value per event, one model named {@value #DEFAULT_MODEL}, ensemble, persistence, gaps at 12x. */
     public static ForecastSettings defaults() {
-        return new ForecastSettings(5, 1, ModelNames.fixed(DEFAULT_MODEL), true, 0, 12.0, false);
+        return new ForecastSettings(5, 1, ModelNames.fixed(DEFAULT_MODEL), true, 0, 12.0, false, DEFAULT_SERIES_TTL);
     }
 
     public ForecastSettings withHorizons(int value) {
-        return new ForecastSettings(value, features, modelNames, ensemble, seasonLength, gapFactor, resetOnGap);
+        return new ForecastSettings(value, features, modelNames, ensemble, seasonLength, gapFactor, resetOnGap, seriesTtl);
     }
 
     public ForecastSettings withFeatures(int value) {
-        return new ForecastSettings(horizons, value, modelNames, ensemble, seasonLength, gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, value, modelNames, ensemble, seasonLength, gapFactor, resetOnGap, seriesTtl);
     }
 
     public ForecastSettings withModelNames(ModelNames value) {
-        return new ForecastSettings(horizons, features, value, ensemble, seasonLength, gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, features, value, ensemble, seasonLength, gapFactor, resetOnGap, seriesTtl);
     }
 
     public ForecastSettings withEnsemble(boolean value) {
-        return new ForecastSettings(horizons, features, modelNames, value, seasonLength, gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, features, modelNames, value, seasonLength, gapFactor, resetOnGap, seriesTtl);
     }
 
     public ForecastSettings withSeasonLength(int value) {
-        return new ForecastSettings(horizons, features, modelNames, ensemble, value, gapFactor, resetOnGap);
+        return new ForecastSettings(horizons, features, modelNames, ensemble, value, gapFactor, resetOnGap, seriesTtl);
     }
 
     public ForecastSettings withGapRule(double factor, boolean reset) {
-        return new ForecastSettings(horizons, features, modelNames, ensemble, seasonLength, factor, reset);
+        return new ForecastSettings(horizons, features, modelNames, ensemble, seasonLength, factor, reset, seriesTtl);
+    }
+
+    /** Idle series cleared after {@code value} of event time (zero: never). */
+    public ForecastSettings withSeriesTtl(Duration value) {
+        return new ForecastSettings(horizons, features, modelNames, ensemble, seasonLength, gapFactor, resetOnGap, value);
     }
 
     private static void requireAtLeast(String name, int value, int min) {
@@ -76,6 +92,6 @@ public record ForecastSettings(int horizons, int features, ModelNames modelNames
                 + ", ensemble=" + ensemble
                 + ", version 0=" + (seasonLength == 0 ? "persistence" : "seasonal naive, season " + seasonLength + " steps")
                 + ", gap=" + gapFactor + "x typical interval" + (resetOnGap ? ", reset on gap" : ", no reset on gap")
-                + "}";
+                + ", series ttl=" + (seriesTtl.isZero() ? "never" : seriesTtl) + "}";
     }
 }

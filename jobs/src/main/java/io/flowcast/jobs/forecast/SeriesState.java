@@ -20,6 +20,10 @@ public final class SeriesState {
     long lastEventTime = Long.MIN_VALUE;
     /** Typical interval between events, ms: a moving average of clipped gaps; 0 until the second event. */
     double typicalGapMillis;
+    /** The series' grid step in ms, detected from its own first events (or given); 0 until known. */
+    long stepMillis;
+    /** The event time of this series' pending expiry timer; {@link Long#MIN_VALUE}: none registered. */
+    long expiryTimer = Long.MIN_VALUE;
     /** History, live scaler and recurrent states, as {@code ResidualForecaster} reads and updates them. */
     final ServingState serving;
 
@@ -44,6 +48,16 @@ public final class SeriesState {
         return typicalGapMillis;
     }
 
+    /** The series' grid step in ms; 0 until detected. */
+    public long stepMillis() {
+        return stepMillis;
+    }
+
+    /** The time of the series' pending expiry timer; {@link Long#MIN_VALUE} if none. */
+    public long expiryTimer() {
+        return expiryTimer;
+    }
+
     /** Events accepted so far, missing values included. */
     public long steps() {
         return serving.buffer().count();
@@ -58,13 +72,16 @@ public final class SeriesState {
         SeriesState c = new SeriesState(serving.copy());
         c.lastEventTime = lastEventTime;
         c.typicalGapMillis = typicalGapMillis;
+        c.stepMillis = stepMillis;
+        c.expiryTimer = expiryTimer;
         return c;
     }
 
     /** Equal bit for bit (floats by their bits: a state restored from a snapshot must match exactly). */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof SeriesState s) || lastEventTime != s.lastEventTime
+        if (!(o instanceof SeriesState s) || lastEventTime != s.lastEventTime || stepMillis != s.stepMillis
+                || expiryTimer != s.expiryTimer
                 || Double.doubleToLongBits(typicalGapMillis) != Double.doubleToLongBits(s.typicalGapMillis)
                 || !serving.liveScaler().sameState(s.serving.liveScaler())) {
             return false;
@@ -98,7 +115,8 @@ public final class SeriesState {
     @Override
     public String toString() {
         SeriesBuffer b = serving.buffer();
-        return "SeriesState{steps=" + b.count() + ", lastEventTime=" + lastEventTime + ", typicalGapMillis="
+        return "SeriesState{steps=" + b.count() + ", lastEventTime=" + lastEventTime + ", step=" + stepMillis
+                + " ms, expiryTimer=" + expiryTimer + ", typicalGapMillis="
                 + typicalGapMillis + ", versions=" + serving.version(0) + "/" + serving.version(1) + ", history="
                 + Math.min(b.count(), b.capacity()) + "/" + b.capacity() + ", scaler=" + serving.liveScaler() + "}";
     }

@@ -11,22 +11,34 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes a {@link SeriesState} field by field, so keyed state never falls back to Kryo and the bytes
- * are the same on the heap and RocksDB backends. Format 2 (see {@link SeriesStateSerializerSnapshot}):
+ * are the same on the heap and RocksDB backends. Format 3 (see {@link SeriesStateSerializerSnapshot}):
  * <pre>
  *   long lastEventTime, double typicalGapMillis
  *   live scaler: StreamingScaler.writeTo (int features = 1, double[5])
  *   history: int capacity, long count, float lastFinite,
  *            then slots 0..fill-1 (fill = min(count, capacity)): long[fill] times, float[fill] observed, float[fill] filled
  *   2 x recurrent slot: long version (-1: unused), int n (-1: no array), float[n]
+ *   long stepMillis, long expiryTimer                                   (format 3; format 2 ends above)
  * </pre>
- * Every length is in the stream. Only the filled part of the history is written.
+ * Every length is in the stream. Only the filled part of the history is written. {@link #FORMAT_2}
+ * reads the first release's format 2 (a series restored from it detects its step again and gets
+ * its expiry timer at its next event); it is only ever used to restore.
  */
 public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     private static final long serialVersionUID = 1L;
 
     /** Stateless, so one shared instance serves every thread. */
-    public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer();
+    public static final SeriesStateSerializer INSTANCE = new SeriesStateSerializer(SeriesStateSerializerSnapshot.FORMAT);
+
+    /** Reads format 2, for a savepoint of the first release. */
+    static final SeriesStateSerializer FORMAT_2 = new SeriesStateSerializer(2);
+
+    private final int format;
+
+    private SeriesStateSerializer(int format) {
+        this.format = format;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -93,6 +105,11 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                 out.writeFloat(v);
             }
         }
+        if (format < 3) {
+            throw new IllegalStateException("format " + format + " is read only, to restore older state");
+        }
+        out.writeLong(s.stepMillis);
+        out.writeLong(s.expiryTimer);
     }
 
     @Override
@@ -139,6 +156,10 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         SeriesState s = new SeriesState(new ServingState(buffer, live, states, versions));
         s.lastEventTime = lastEventTime;
         s.typicalGapMillis = typicalGapMillis;
+        if (format >= 3) {
+            s.stepMillis = in.readLong();
+            s.expiryTimer = in.readLong();
+        }
         return s;
     }
 
@@ -161,12 +182,12 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SeriesStateSerializer;
+        return o instanceof SeriesStateSerializer other && other.format == format;
     }
 
     @Override
     public int hashCode() {
-        return SeriesStateSerializer.class.hashCode();
+        return SeriesStateSerializer.class.hashCode() * 31 + format;
     }
 
     @Override
@@ -174,8 +195,8 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         return new SeriesStateSerializerSnapshot();
     }
 
-    /** Keeps deserialized copies of the singleton equal to it. */
+    /** Keeps deserialized copies of the singletons equal to them. */
     private Object readResolve() {
-        return INSTANCE;
+        return format == FORMAT_2.format ? FORMAT_2 : INSTANCE;
     }
 }

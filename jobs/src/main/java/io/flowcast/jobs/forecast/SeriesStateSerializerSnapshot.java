@@ -11,6 +11,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * What a checkpoint or savepoint records about {@link SeriesStateSerializer}: the version of the
  * binary format its series states were written in.
  *
+ * <p>Format 3 (issue 10: training windows cut from the series' own history) adds the series'
+ * detected grid step and its expiry timer to format 2. Format 2 is <b>migrated</b>: Flink reads it
+ * with {@link SeriesStateSerializer#FORMAT_2} and rewrites it in format 3; a migrated series detects
+ * its step again from its history and registers its expiry timer at its next event.
+ *
  * <p>Format 2 (issue 5: models served from the broadcast stream) replaced format 1 (a seeded net's
  * state and a ring of fed inputs). Format 1 is <b>refused</b>, with a message saying so: its ring
  * holds imputed inputs instead of observed values and its recurrent state belongs to an untrained
@@ -25,7 +30,7 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapshot<SeriesState> {
 
     /** The binary format {@link SeriesStateSerializer} writes today. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     private int readFormat = FORMAT;
 
@@ -47,19 +52,19 @@ public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapsh
     public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
         if (readVersion == 1) {
             throw new IOException("series state was written in format 1, by a forecaster before trained models were "
-                    + "served (issue 5); this build reads format " + FORMAT + " only and does not migrate it: start "
+                    + "served (issue 5); this build reads formats 2 and " + FORMAT + " and does not migrate it: start "
                     + "the job without that checkpoint or savepoint (series then start over)");
         }
-        if (readVersion != FORMAT) {
+        if (readVersion != FORMAT && readVersion != 2) {
             throw new IOException("series state was written in format " + readVersion
-                    + "; this build reads format " + FORMAT + " only");
+                    + "; this build reads formats 2 and " + FORMAT);
         }
         readFormat = readVersion;
     }
 
     @Override
     public TypeSerializer<SeriesState> restoreSerializer() {
-        return SeriesStateSerializer.INSTANCE;
+        return readFormat == 2 ? SeriesStateSerializer.FORMAT_2 : SeriesStateSerializer.INSTANCE;
     }
 
     @Override
@@ -67,6 +72,9 @@ public final class SeriesStateSerializerSnapshot implements TypeSerializerSnapsh
             TypeSerializerSnapshot<SeriesState> oldSnapshot) {
         if (oldSnapshot instanceof SeriesStateSerializerSnapshot old && old.readFormat == FORMAT) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
+        }
+        if (oldSnapshot instanceof SeriesStateSerializerSnapshot old && old.readFormat == 2) {
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
         return TypeSerializerSchemaCompatibility.incompatible();
     }

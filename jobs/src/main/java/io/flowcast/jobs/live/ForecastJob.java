@@ -57,6 +57,8 @@ public final class ForecastJob {
     /** The training path and where it publishes; null: this job only forecasts. */
     private TrainingPipeline training;
     private Sink<ModelRecord> modelSink;
+    /** False: a training-only job, whose forecasts another job makes and publishes. */
+    private boolean publishForecasts = true;
 
     public ForecastJob(Source<RawKafkaRecord, ?, ?> source, ForecastStage stage, Sink<Forecast> forecastSink,
             Sink<DeadLetter> deadLetterSink, Settings settings) {
@@ -90,13 +92,24 @@ public final class ForecastJob {
     }
 
     /**
-     * Trains in the same job: the parsed observations also go through {@code training}, and every
-     * version it publishes goes to {@code sink} (the {@code models} topic), from where the models
-     * source brings it back to the forecaster. Flink job graphs have no cycles; the topic closes the loop.
+     * Trains in the same job: the keyed forecaster also cuts each series' training windows, the
+     * trainer ({@code training}) fits on them, and every version it publishes goes to {@code sink}
+     * (the {@code models} topic), from where the models source brings it back to the forecaster.
+     * Flink job graphs have no cycles; the topic closes the loop.
      */
     public ForecastJob withTraining(TrainingPipeline training, Sink<ModelRecord> sink) {
         this.training = checkNotNull(training, "training");
         this.modelSink = checkNotNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * Only trains: the keyed forecaster still runs (the series' histories and windows live there), but
+     * its forecasts and dead letters are left to a forecasting job ({@code --no-train}) on the same topics.
+     */
+    public ForecastJob trainingOnly() {
+        checkNotNull(training, "a training-only job needs withTraining(...) first");
+        this.publishForecasts = false;
         return this;
     }
 
@@ -116,19 +129,21 @@ public final class ForecastJob {
                 .name("event time")
                 .uid("event-time");
 
-        if (training != null) {
-            training.apply(timed).sinkTo(modelSink).name("models sink").uid("models-sink").setParallelism(1);
-        }
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseObservations.DEAD_LETTERS);
-        if (stage != null) { // null: a training-only job, its forecasts made by another job
-            DataStream<ModelRecord> published = null;
-            if (models != null) {
-                // One reader: the models topic has one partition, and one stream keeps the versions in order.
-                published = env.fromSource(models, WatermarkStrategy.noWatermarks(), "models source")
-                        .uid("models-source")
-                        .setParallelism(1);
-            }
-            ForecastStage.Outputs outputs = stage.apply(timed, published);
+        DataStream<ModelRecord> published = null;
+        if (models != null && publishForecasts) {
+            // One reader: the models topic has one partition, and one stream keeps the versions in order.
+            published = env.fromSource(models, WatermarkStrategy.noWatermarks(), "models source")
+                    .uid("models-source")
+                    .setParallelism(1);
+        }
+        ForecastStage forecasting = training == null ? stage : stage.cuttingWindows(training.settings());
+        ForecastStage.Outputs outputs = forecasting.apply(timed, published);
+        if (training != null) {
+            training.apply(outputs.training()).sinkTo(modelSink).name("models sink").uid("models-sink")
+                    .setParallelism(1);
+        }
+        if (publishForecasts) {
             outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
             deadLetters = deadLetters.union(outputs.deadLetters());
         }

@@ -55,16 +55,22 @@ public final class LiveRun {
     private volatile boolean stopRequested;
 
     private final TrainingPipeline training;
+    private final boolean trainOnly;
 
     public LiveRun(RunOptions options, ForecastStage stage, PrintWriter out) {
-        this(options, stage, null, out);
+        this(options, stage, null, false, out);
     }
 
-    /** @param training trains in the same job and publishes to {@code models}; null: forecasting only */
-    public LiveRun(RunOptions options, ForecastStage stage, TrainingPipeline training, PrintWriter out) {
+    /**
+     * @param training  trains in the same job and publishes to {@code models}; null: forecasting only
+     * @param trainOnly only train: the forecasts are another job's
+     */
+    public LiveRun(RunOptions options, ForecastStage stage, TrainingPipeline training, boolean trainOnly,
+                   PrintWriter out) {
         this.o = options;
         this.stage = stage;
         this.training = training;
+        this.trainOnly = trainOnly;
         this.out = out;
     }
 
@@ -208,6 +214,9 @@ public final class LiveRun {
                 o.jobSettings());
         if (training != null) {
             forecastJob.withTraining(training, KafkaConnectors.modelSink(kafka));
+        }
+        if (trainOnly) {
+            forecastJob.trainingOnly();
         }
         forecastJob.addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");

@@ -53,7 +53,7 @@ public class ModelRecord implements Serializable {
             ServingModel m = parse();
             ServingModel.Info i = m.info();
             return of(new ServingModel(m.name(), m.version(), m.shape(), m.net(), m.baseline(), m.residualQuantiles(),
-                    m.scalers(), new ServingModel.Info(i.trainedUpTo(), i.samples(), i.validationLoss(),
+                    new ServingModel.Info(i.trainedUpTo(), i.samples(), i.validationLoss(),
                     i.baselineLoss(), 0)));
         } catch (ModelFormatException e) {
             throw new IllegalStateException("not a model record: " + this, e);

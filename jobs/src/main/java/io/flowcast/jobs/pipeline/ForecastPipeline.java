@@ -1,13 +1,14 @@
 package io.flowcast.jobs.pipeline;
 
 import io.flowcast.jobs.forecast.ForecastFunction;
-import io.flowcast.jobs.forecast.ForecastOperator;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.forecast.ParseModels;
 import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.train.TrainerInput;
+import io.flowcast.jobs.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
@@ -26,7 +28,8 @@ import org.apache.flink.util.Collector;
  * The forecasting stage: models -> {@link ParseModels} (bad ones to dead letters) -> broadcast, and
  * observations keyBy(series key), both into {@link ForecastFunction} (Flink's broadcast state
  * pattern); forecasts plus the dead letters of both. Models may also be preloaded (a backtest trains
- * first and passes every version in).
+ * first and passes every version in). With training settings the forecaster also cuts each series'
+ * training windows, out as {@link Outputs#training()} for the {@code TrainingPipeline}.
  */
 public final class ForecastPipeline implements ForecastStage {
 
@@ -37,16 +40,32 @@ public final class ForecastPipeline implements ForecastStage {
 
     private final ForecastSettings settings;
     private final ArrayList<ModelRecord> preloaded;
+    /** Null: no training windows. */
+    private final TrainingSettings training;
+
+    /**
+     * @param preloaded models held from the start (all versions kept; each serves events after its trainedUpTo)
+     * @param training  cut training windows for these settings; null: forecast only
+     */
+    public ForecastPipeline(ForecastSettings settings, List<ModelRecord> preloaded, TrainingSettings training) {
+        this.settings = settings;
+        this.preloaded = new ArrayList<>(preloaded);
+        this.training = training;
+    }
 
     /** @param preloaded models held from the start (all versions kept; each serves events after its trainedUpTo) */
     public ForecastPipeline(ForecastSettings settings, List<ModelRecord> preloaded) {
-        this.settings = settings;
-        this.preloaded = new ArrayList<>(preloaded);
+        this(settings, preloaded, null);
     }
 
     /** Models only from the model stream; before the first, the baseline (version 0). */
     public ForecastPipeline(ForecastSettings settings) {
-        this(settings, List.of());
+        this(settings, List.of(), null);
+    }
+
+    @Override
+    public ForecastPipeline cuttingWindows(TrainingSettings training) {
+        return new ForecastPipeline(settings, preloaded, training);
     }
 
     @Override
@@ -58,20 +77,21 @@ public final class ForecastPipeline implements ForecastStage {
         }
         SingleOutputStreamOperator<ModelRecord> checked = models
                 .process(new ParseModels(), modelType).name("check models").uid("parse-models");
-        DataStream<ModelRecord> broadcast = checked
+        BroadcastStream<ModelRecord> broadcast = checked
                 // The model side must not hold back the forecasts' watermark (it may have none at all).
                 .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(ctx -> new NeverBehind()))
                 .name("models: no event time").uid("models-watermarks")
-                .broadcast();
+                .broadcast(ForecastFunction.MODELS);
         SingleOutputStreamOperator<Forecast> forecasts = observations
                 .keyBy(new SeriesKey(), Types.STRING)
                 .connect(broadcast)
-                .transform("forecast", TypeInformation.of(Forecast.class),
-                        new ForecastOperator(new ForecastFunction(settings, preloaded)))
+                .process(new ForecastFunction(settings, preloaded, training), TypeInformation.of(Forecast.class))
+                .name("forecast")
                 .uid(UID);
         DataStream<DeadLetter> deadLetters = forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS)
                 .union(checked.getSideOutput(ParseModels.DEAD_LETTERS));
-        return new Outputs(forecasts, deadLetters);
+        DataStream<TrainerInput> trainerInputs = training == null ? null : forecasts.getSideOutput(ForecastFunction.TRAINING);
+        return new Outputs(forecasts, deadLetters, trainerInputs);
     }
 
     public ForecastSettings settings() {
@@ -82,9 +102,14 @@ public final class ForecastPipeline implements ForecastStage {
         return preloaded;
     }
 
+    /** The training settings windows are cut for; null if none. */
+    public TrainingSettings training() {
+        return training;
+    }
+
     @Override
     public String toString() {
-        return "ForecastPipeline{" + settings + ", preloaded=" + preloaded + "}";
+        return "ForecastPipeline{" + settings + ", preloaded=" + preloaded + ", training=" + training + "}";
     }
 
     /** The series key of an observation. */

@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The grid step of a model, detected from its data when the settings give none: the median interval
- * between the first {@link #EVENTS} events of the model's first series (first in training order:
- * event time, then series key). A median, so a gap or two (missing rows, a DST hour) does not move
- * it; the first events of one series, so the result depends only on the data, never on arrival
- * order or parallelism.
+ * The grid step of a series, detected from its data when the settings give none: the median interval
+ * between its first {@link #EVENTS} events. A median, so a gap or two (missing rows, a DST hour) does
+ * not move it; the series' own first events, so the result depends only on the data, never on
+ * arrival order or parallelism. The forecaster detects it where the series' history is, and cuts
+ * training windows only once it is known.
  */
 public final class StepDetection {
 
-    /** Events of the first series the step is detected from (so {@code EVENTS - 1} intervals). */
+    /** Events the step is detected from (so {@code EVENTS - 1} intervals). */
     public static final int EVENTS = 101;
 
     private StepDetection() {

@@ -1,20 +1,35 @@
 package io.flowcast.jobs.train;
 
 import io.flowcast.jobs.models.ModelRecord;
+import io.flowcast.model.online.ModelTrainer;
+import io.flowcast.model.online.ReplayBuffer;
 import io.flowcast.model.online.Retrainer;
 import io.flowcast.model.online.ServingModel;
+import io.flowcast.model.online.TrainingWindow;
 import io.flowcast.model.train.TrainingReport;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -24,45 +39,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trainer of each model (keyed by model name): buffers the model's points until the event-time
- * watermark passes them, then feeds them to the model's {@link Retrainer} in training order (event
- * time, then series key), calling {@link Retrainer#maybeRetrain} after each new time stamp, and emits
- * every published version as a {@link ModelRecord}. So the models depend only on the data, never on
- * arrival order or parallelism, and a version published at t has seen nothing after t. (A point that
- * arrives after the watermark passed it is still fed, with the next batch, but triggers no fit and is
- * counted in {@code lateForTraining}; only that breaks the independence from arrival order.)
+ * The trainer of each model (keyed by model name). Its inputs come from the keyed forecaster, which
+ * cuts each series' windows from the series' own history: sampled windows and one census record per
+ * series start ({@link TrainerInput}). Inputs wait until the event-time watermark passes them, as
+ * Flink's CEP operator buffers events: a {@code MapState} from time stamp to that time stamp's
+ * inputs, one timer per new time stamp, each drained entry removed. A drain feeds them to the
+ * model's {@link ModelTrainer} in training order (time, census before windows, series key) and
+ * calls {@link ModelTrainer#maybeRetrain} after each new time stamp, so the versions depend only on
+ * the data, never on arrival order or parallelism, and a version published at t has seen nothing
+ * after t. (An input that arrives after the watermark passed it is still fed, with the next drain,
+ * but triggers no fit and is counted in {@code lateForTraining}.)
  *
- * <p>State per model: {@code trainer} ({@link TrainerState} through {@link TrainerStateSerializer};
- * read and written once per timer firing, never per point), {@code pending} (the points the watermark
- * has not passed yet) and {@code drainedTo} (the watermark of the last drain: the other timers of the
- * same watermark advance find nothing to do without touching the trainer). One timer per distinct
- * event time; the first to fire in an advance drains every point up to the new watermark.
- *
- * <p>Memory per model: the retrainer's history, {@code OnlineRecipe.historyLength()} steps per series
- * key at 16 bytes each (5,061 steps, 81 KB, per key for half-hourly data with the defaults; 10,341
- * steps, 165 KB, for 5-minute data) plus the net, the serving model and the samples of one fit while
- * it runs; plus the pending points (about 60 bytes each on the heap) for as long as the watermark
- * lags. A bounded job without watermarks (the backtest) keeps every point pending until its end.
+ * <p>State per model, all bounded whatever the number of series: {@value #WINDOWS_STATE} (the replay
+ * buffer's windows, one map entry per slot, at most {@code replaySamples}), {@value #TRAINER_STATE}
+ * (census, the buffer's slot index and the retrainer's nets: {@link ModelTrainer#writeTo}),
+ * {@value #STEP_STATE} and {@value #FED_STATE}, {@value #UNCOUNTED_STATE} (series that started
+ * before the model's step was known), and {@value #PENDING_STATE} for as long as the watermark lags
+ * (a bounded job without watermarks, such as the backtest, keeps every input pending until its end).
  *
  * <p>A version's payload carries the fit's wall time ({@code trainingMillis}), the one field that
  * differs between two runs of the same training; the backtest clears it
  * ({@link ModelRecord#withoutWallTime()}) so that its records are identical run to run.
  */
-public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint, ModelRecord> {
+public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, ModelRecord> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainerFunction.class);
 
     /** State names: savepoints find state by them (and the operator uid); never rename. */
-    public static final String TRAINER_STATE = "trainer";
-    public static final String PENDING_STATE = "pending";
-    public static final String DRAINED_STATE = "drainedTo";
+    public static final String PENDING_STATE = "pending-inputs";
+    public static final String TRAINER_STATE = "model-trainer";
+    public static final String WINDOWS_STATE = "replay-windows";
+    public static final String STEP_STATE = "step-millis";
+    public static final String FED_STATE = "fed-up-to";
+    public static final String UNCOUNTED_STATE = "series-before-step";
 
     private final TrainingSettings settings;
-    private transient ValueState<TrainerState> trainer;
-    private transient ListState<TrainingPoint> pending;
-    private transient ValueState<Long> drainedTo;
+    private transient MapState<Long, List<TrainerInput>> pending;
+    private transient ValueState<byte[]> trainer;
+    private transient MapState<Integer, TrainingWindow> windows;
+    private transient ValueState<Long> step;
+    private transient ValueState<Long> fedUpTo;
+    private transient ValueState<Long> uncounted;
+    private transient ReplayBuffer.Store store;
     private transient Metrics metrics;
+    private transient Set<String> warnedSteps;
 
     public TrainerFunction(TrainingSettings settings) {
         this.settings = settings;
@@ -70,66 +91,167 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
 
     @Override
     public void open(OpenContext openContext) {
-        trainer = getRuntimeContext().getState(new ValueStateDescriptor<>(TRAINER_STATE, TrainerStateSerializer.INSTANCE));
-        pending = getRuntimeContext().getListState(
-                new ListStateDescriptor<>(PENDING_STATE, TypeInformation.of(TrainingPoint.class)));
-        drainedTo = getRuntimeContext().getState(new ValueStateDescriptor<>(DRAINED_STATE, Types.LONG));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_STATE, LongSerializer.INSTANCE,
+                new ListSerializer<>(TrainerInputSerializer.INSTANCE)));
+        trainer = getRuntimeContext().getState(new ValueStateDescriptor<>(TRAINER_STATE,
+                BytePrimitiveArraySerializer.INSTANCE));
+        windows = getRuntimeContext().getMapState(new MapStateDescriptor<>(WINDOWS_STATE, IntSerializer.INSTANCE,
+                TrainingWindowSerializer.INSTANCE));
+        step = getRuntimeContext().getState(new ValueStateDescriptor<>(STEP_STATE, LongSerializer.INSTANCE));
+        fedUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>(FED_STATE, LongSerializer.INSTANCE));
+        uncounted = getRuntimeContext().getState(new ValueStateDescriptor<>(UNCOUNTED_STATE, LongSerializer.INSTANCE));
+        store = new ReplayBuffer.Store() {
+            @Override
+            public TrainingWindow get(int slot) throws Exception {
+                return windows.get(slot);
+            }
+
+            @Override
+            public void put(int slot, TrainingWindow window) throws Exception {
+                windows.put(slot, window);
+            }
+
+            @Override
+            public void remove(int slot) throws Exception {
+                windows.remove(slot);
+            }
+        };
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
+        warnedSteps = new HashSet<>();
     }
 
     @Override
-    public void processElement(TrainingPoint p, Context ctx, Collector<ModelRecord> out) throws Exception {
-        pending.add(new TrainingPoint(p.model, p.series, p.time, p.value)); // a copy: object reuse is on
-        long watermark = ctx.timerService().currentWatermark();
-        // Behind the watermark: the timer at its own time would fire at the next advance anyway, but after
-        // the drain of that advance recorded a later watermark; one just after the watermark is drained then.
-        ctx.timerService().registerEventTimeTimer(
-                p.time > watermark || watermark == Long.MAX_VALUE ? p.time : watermark + 1);
+    public void processElement(TrainerInput input, Context ctx, Collector<ModelRecord> out) throws Exception {
+        List<TrainerInput> atTime = pending.get(input.time());
+        if (atTime == null) {
+            atTime = new ArrayList<>();
+            long watermark = ctx.timerService().currentWatermark();
+            // Behind the watermark: its own time's timer would never fire again; the next one does.
+            ctx.timerService().registerEventTimeTimer(input.time() > watermark || watermark == Long.MAX_VALUE
+                    ? input.time() : watermark + 1);
+        }
+        atTime.add(input);
+        pending.put(input.time(), atTime);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelRecord> out) throws Exception {
-        Long drained = drainedTo.value();
-        if (drained != null && timestamp <= drained) {
-            return; // this advance was drained by an earlier timer
-        }
         long watermark = ctx.timerService().currentWatermark();
-        List<TrainingPoint> ready = new ArrayList<>();
-        List<TrainingPoint> later = new ArrayList<>();
-        Iterable<TrainingPoint> all = pending.get();
-        if (all != null) {
-            for (TrainingPoint p : all) {
-                (p.time <= watermark ? ready : later).add(p);
+        List<Long> ready = new ArrayList<>();
+        for (Long t : pending.keys()) {
+            if (t <= watermark) {
+                ready.add(t);
             }
         }
-        pending.update(later);
-        drainedTo.update(watermark);
         if (ready.isEmpty()) {
-            return;
+            return; // drained by an earlier timer of the same watermark advance
         }
-        ready.sort(TrainingPoint::compare);
+        ready.sort(null);
         String name = ctx.getCurrentKey();
-        TrainerState state = trainer.value();
-        if (state == null) {
-            state = new TrainerState();
+        ModelTrainer model = load(name);
+        Long fed = fedUpTo.value();
+        long fedTo = fed == null ? Long.MIN_VALUE : fed;
+        Fits fits = new Fits(name, out);
+        for (long t : ready) {
+            List<TrainerInput> inputs = pending.get(t);
+            pending.remove(t);
+            inputs.sort(TrainerInput::compare);
+            for (TrainerInput in : inputs) {
+                if (in.isCensus()) {
+                    if (model == null) {
+                        Long n = uncounted.value();
+                        uncounted.update(n == null ? 1 : n + 1);
+                    } else {
+                        model.seriesStarted();
+                    }
+                    metrics.seriesStarted.inc();
+                    continue;
+                }
+                if (model == null) {
+                    model = create(name, in.stepMillis());
+                }
+                if (in.stepMillis() != step.value()) {
+                    otherStep(name, in);
+                    continue;
+                }
+                metrics.windowsReceived.inc();
+                if (t <= fedTo) {
+                    metrics.lateForTraining.inc();
+                }
+                if (model.offer(in.window(), store)) {
+                    metrics.windowsKept.inc();
+                }
+            }
+            if (t > fedTo && model != null) {
+                fedTo = t;
+                try {
+                    Retrainer.FitOutcome outcome = model.maybeRetrain(t, store);
+                    if (outcome != null) {
+                        fits.fitted(outcome, model, t);
+                    }
+                } catch (IllegalArgumentException e) {
+                    fits.failed(t, e);
+                }
+            }
         }
-        state.feed(ready, watermark == Long.MAX_VALUE, name, settings, new Fits(name, out));
-        trainer.update(state);
-        metrics.replayKeys(name, state.replayKeys());
+        fedUpTo.update(fedTo);
+        if (model != null) {
+            save(model);
+            metrics.replayWindows(name, model.buffer().size());
+        }
     }
 
-    /** The state of the current key (tests: the live object on the heap, a copy on RocksDB). */
-    TrainerState currentState() throws Exception {
-        return trainer.value();
+    /** The model's trainer, restored with the recipe of the current settings; null before its step is known. */
+    private ModelTrainer load(String name) throws Exception {
+        byte[] bytes = trainer.value();
+        if (bytes == null) {
+            return null;
+        }
+        return ModelTrainer.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), name,
+                settings.recipe(Duration.ofMillis(step.value())));
     }
 
-    /** The points of the current key the watermark has not passed (tests). */
-    List<TrainingPoint> pendingPoints() throws Exception {
-        List<TrainingPoint> out = new ArrayList<>();
-        Iterable<TrainingPoint> all = pending.get();
-        if (all != null) {
-            all.forEach(out::add);
+    private ModelTrainer create(String name, long stepMillis) throws Exception {
+        Duration s = settings.step() != null ? settings.step() : Duration.ofMillis(stepMillis);
+        step.update(s.toMillis());
+        ModelTrainer model = new ModelTrainer(name, settings.recipe(s), s.toMillis());
+        Long n = uncounted.value();
+        if (n != null) {
+            model.seriesStarted(n);
+            uncounted.clear();
         }
+        LOG.info("model {}: training on series that step every {} ({})", name, s, model.sampler());
+        return model;
+    }
+
+    private void save(ModelTrainer model) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            model.writeTo(out);
+        }
+        trainer.update(bytes.toByteArray());
+    }
+
+    private void otherStep(String name, TrainerInput in) throws IOException {
+        metrics.windowsOtherStep.inc();
+        if (warnedSteps.add(name + "#" + in.stepMillis())) {
+            LOG.warn("model {} trains on series that step every {} ms; series {} steps every {} ms: its windows are "
+                    + "left out (give such series their own model)", name, step.value(), in.series(), in.stepMillis());
+        }
+    }
+
+    /** The trainer of the current key (tests): null before its step is known. */
+    ModelTrainer currentTrainer() throws Exception {
+        return load("test");
+    }
+
+    /** The inputs of the current key the watermark has not passed (tests). */
+    List<TrainerInput> pendingInputs() throws Exception {
+        List<TrainerInput> out = new ArrayList<>();
+        for (List<TrainerInput> l : pending.values()) {
+            out.addAll(l);
+        }
+        out.sort(TrainerInput::compare);
         return out;
     }
 
@@ -152,7 +274,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
     }
 
     /** Handles one drain's fits: metrics, log, output. */
-    private final class Fits implements TrainerState.Fits {
+    private final class Fits {
         private final String name;
         private final Collector<ModelRecord> out;
 
@@ -161,19 +283,19 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
             this.out = out;
         }
 
-        @Override
-        public void fitted(Retrainer.FitOutcome outcome, Retrainer retrainer, long at) {
+        void fitted(Retrainer.FitOutcome outcome, ModelTrainer model, long at) {
             TrainingReport report = outcome.report();
             boolean diverged = diverged(report);
             metrics.fits.inc();
             metrics.lastValidationLoss = report.bestValidationLoss();
             metrics.lastFitMillis = report.elapsed().toMillis();
+            metrics.lastFitWindows = report.trainSamples() + report.validationSamples();
             if (diverged) {
                 metrics.fitsDiverged.inc();
             }
-            String line = String.format(Locale.ROOT, "model %s, fit %d at %s (%d keys, %d windows, %d epochs, %d steps"
-                            + " skipped, %d ms): %s", name, retrainer.fits(), Instant.ofEpochMilli(at),
-                    retrainer.keyCount(), report.trainSamples() + report.validationSamples(), report.epochsRun(),
+            String line = String.format(Locale.ROOT, "model %s, fit %d at %s (%d series, %d windows, %d epochs, %d steps"
+                            + " skipped, %d ms): %s", name, model.retrainer().fits(), Instant.ofEpochMilli(at),
+                    model.series(), report.trainSamples() + report.validationSamples(), report.epochsRun(),
                     report.skippedSteps(), report.elapsed().toMillis(), outcome.decision());
             if (outcome.published() != null) {
                 metrics.modelsPublished.inc();
@@ -188,19 +310,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
             }
         }
 
-        @Override
-        public void late(TrainingPoint p) {
-            metrics.lateForTraining.inc();
-        }
-
-        @Override
-        public void refused(TrainingPoint p, IllegalArgumentException why) {
-            metrics.refused.inc();
-            LOG.warn("model {}: point refused by the retrainer: {}", name, why.getMessage());
-        }
-
-        @Override
-        public void failed(long at, IllegalArgumentException why) {
+        void failed(long at, IllegalArgumentException why) {
             metrics.fitErrors.inc();
             LOG.warn("model {}: fit at {} failed, the serving version stays: {}", name, Instant.ofEpochMilli(at),
                     why.getMessage());
@@ -214,13 +324,17 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
         final Counter fitsKept;
         final Counter fitsDiverged;
         final Counter lateForTraining;
-        final Counter refused;
         final Counter fitErrors;
+        final Counter seriesStarted;
+        final Counter windowsReceived;
+        final Counter windowsKept;
+        final Counter windowsOtherStep;
         volatile double lastValidationLoss = Double.NaN;
         volatile long lastFitMillis;
-        /** Replay keys per model drained since this subtask started (restored models count once drained). */
-        private final java.util.Map<String, Integer> keysByModel = new java.util.HashMap<>();
-        private volatile long replayKeys;
+        volatile long lastFitWindows;
+        /** Windows in the replay buffers of the models this subtask trains (a model counts once drained). */
+        private final Map<String, Integer> windowsByModel = new HashMap<>();
+        private volatile long replayWindows;
 
         Metrics(MetricGroup group) {
             fits = group.counter("fits");
@@ -228,20 +342,24 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainingPoint,
             fitsKept = group.counter("fitsKept");
             fitsDiverged = group.counter("fitsDiverged");
             lateForTraining = group.counter("lateForTraining");
-            refused = group.counter("pointsRefused");
             fitErrors = group.counter("fitErrors");
+            seriesStarted = group.counter("seriesStarted");
+            windowsReceived = group.counter("windowsReceived");
+            windowsKept = group.counter("windowsKept");
+            windowsOtherStep = group.counter("windowsOtherStep");
             group.gauge("lastValidationLoss", (Gauge<Double>) () -> lastValidationLoss);
             group.gauge("lastFitMillis", (Gauge<Long>) () -> lastFitMillis);
-            group.gauge("replayKeys", (Gauge<Long>) () -> replayKeys);
+            group.gauge("lastFitWindows", (Gauge<Long>) () -> lastFitWindows);
+            group.gauge("replayWindows", (Gauge<Long>) () -> replayWindows);
         }
 
-        void replayKeys(String model, int keys) {
-            Integer before = keysByModel.put(model, keys);
-            replayKeys += keys - (before == null ? 0 : before);
+        void replayWindows(String model, int n) {
+            Integer before = windowsByModel.put(model, n);
+            replayWindows += n - (before == null ? 0 : before);
         }
 
-        long replayKeys() {
-            return replayKeys;
+        long replayWindows() {
+            return replayWindows;
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.flowcast.jobs.train;
 
 import io.flowcast.jobs.models.ModelRecord;
-import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.records.SerializerTypeInfo;
 import java.io.Serializable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -9,18 +9,26 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The training path: observations, keyed by series, through {@link WindowBuilder}, then keyed by
- * model name through {@link TrainerFunction}, out as the published versions. The observations must
- * carry event-time timestamps; the trainer waits for the watermark (a bounded input without
- * watermarks releases everything at its end, in time order).
+ * The trainer's side of the training path: the forecaster cuts each series' windows (and counts the
+ * series) into {@link TrainerInput}s; here they are keyed by model name through
+ * {@link TrainerFunction}, out as the published versions. The inputs must carry event-time
+ * timestamps; the trainer waits for the watermark (a bounded input without watermarks releases
+ * everything at its end, in time order).
  */
 public final class TrainingPipeline implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /** Operator uids: savepoints map state to operators by them, so they must never change. */
-    public static final String WINDOWS_UID = "train-windows";
-    public static final String TRAINER_UID = "trainer";
+    /**
+     * Operator uid: savepoints map state to operators by it, so it must never change. (The first
+     * release's {@code trainer} and {@code train-windows} operators held every series' history in
+     * one value per model; their state is not carried over: see docs/training.md.)
+     */
+    public static final String TRAINER_UID = "model-trainer";
+
+    /** The type of the forecaster's output to the trainer: explicit serializer, never Kryo. */
+    public static final TypeInformation<TrainerInput> INPUT_TYPE =
+            new SerializerTypeInfo<>(TrainerInput.class, TrainerInputSerializer.INSTANCE);
 
     private final TrainingSettings settings;
 
@@ -28,11 +36,8 @@ public final class TrainingPipeline implements Serializable {
         this.settings = settings;
     }
 
-    public DataStream<ModelRecord> apply(DataStream<Observation> observations) {
-        return observations
-                .keyBy(new SeriesKey(), Types.STRING)
-                .process(new WindowBuilder(settings.models()), TypeInformation.of(TrainingPoint.class))
-                .name("training points").uid(WINDOWS_UID)
+    public DataStream<ModelRecord> apply(DataStream<TrainerInput> inputs) {
+        return inputs
                 .keyBy(new ModelKey(), Types.STRING)
                 .process(new TrainerFunction(settings), TypeInformation.of(ModelRecord.class))
                 .name("trainer").uid(TRAINER_UID);
@@ -47,23 +52,13 @@ public final class TrainingPipeline implements Serializable {
         return "TrainingPipeline{" + settings + "}";
     }
 
-    /** An observation's series key. */
-    public static final class SeriesKey implements KeySelector<Observation, String> {
+    /** A trainer input's model name. */
+    public static final class ModelKey implements KeySelector<TrainerInput, String> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(Observation o) {
-            return o.key;
-        }
-    }
-
-    /** A training point's model name. */
-    public static final class ModelKey implements KeySelector<TrainingPoint, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getKey(TrainingPoint p) {
-            return p.model;
+        public String getKey(TrainerInput in) {
+            return in.model();
         }
     }
 }

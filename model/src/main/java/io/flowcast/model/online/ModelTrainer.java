@@ -50,6 +50,11 @@ public final class ModelTrainer {
         series++;
     }
 
+    /** Counts {@code n} series that started (before this trainer existed). */
+    public void seriesStarted(long n) {
+        series += n;
+    }
+
     /** Offers a window: kept if the sampling rule accepts it and the buffer has room for it. */
     public boolean offer(TrainingWindow w, ReplayBuffer.Store store) throws Exception {
         offered++;

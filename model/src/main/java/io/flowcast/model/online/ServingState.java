@@ -37,6 +37,11 @@ public final class ServingState {
         return buffer;
     }
 
+    /** Makes the history hold at least {@code steps} steps from now on (what it holds stays). */
+    public void ensureHistory(int steps) {
+        buffer = buffer.withCapacity(steps);
+    }
+
     public StreamingScaler liveScaler() {
         return live;
     }
