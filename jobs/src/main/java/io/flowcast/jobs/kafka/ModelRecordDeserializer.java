@@ -12,10 +12,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A {@code models} record (key = model name, value = {@link ServingModelFormat} bytes) as a
- * {@link ModelRecord}, the version and training time read from the payload. Never throws: a value that
- * does not parse (or a tombstone) still becomes a record, version -1 with the raw bytes, so that
- * {@link ModelRecord#parse()} fails downstream and the record takes the reject path (a WARN, a metric,
- * a dead letter) instead of failing the job on every restart.
+ * {@link ModelRecord}. The version and training time come from the record's headers
+ * ({@link ModelRecordHeaders}), so the payload is not decoded here, only where the model itself is
+ * needed ({@link ModelRecord#parse()}, which also refuses headers that disagree with the payload). A
+ * record without those headers (an older writer, another producer) is decoded here to learn them.
+ *
+ * <p>Never throws: a value that does not parse (or a tombstone) still becomes a record, with the
+ * raw bytes (version -1 when nothing says otherwise), so that {@link ModelRecord#parse()} fails
+ * downstream and the record takes the reject path (a WARN, a metric, a dead letter) instead of
+ * failing the job on every restart.
  */
 public final class ModelRecordDeserializer implements KafkaRecordDeserializationSchema<ModelRecord> {
 
@@ -23,12 +28,20 @@ public final class ModelRecordDeserializer implements KafkaRecordDeserialization
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ModelRecord> out) {
+        out.collect(toModelRecord(record));
+    }
+
+    static ModelRecord toModelRecord(ConsumerRecord<byte[], byte[]> record) {
         String name = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         try {
+            ModelRecord fromHeaders = ModelRecordHeaders.read(name, record.headers(), record.value());
+            if (fromHeaders != null) {
+                return fromHeaders;
+            }
             ServingModel m = ServingModelFormat.fromBytes(record.value());
-            out.collect(new ModelRecord(name, m.version(), m.info().trainedUpTo(), record.value()));
+            return new ModelRecord(name, m.version(), m.info().trainedUpTo(), record.value());
         } catch (ModelFormatException | RuntimeException e) {
-            out.collect(new ModelRecord(name, -1, Long.MIN_VALUE, record.value()));
+            return new ModelRecord(name, -1, Long.MIN_VALUE, record.value());
         }
     }
 
