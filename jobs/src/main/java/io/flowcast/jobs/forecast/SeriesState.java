@@ -88,7 +88,9 @@ public final class SeriesState {
         }
         for (int slot = 0; slot < ServingState.SLOTS; slot++) {
             if (serving.version(slot) != s.serving.version(slot)
-                    || !Arrays.equals(serving.state(slot), s.serving.state(slot))) {
+                    || !Arrays.equals(serving.state(slot), s.serving.state(slot))
+                    || (serving.domain(slot) == null) != (s.serving.domain(slot) == null)
+                    || (serving.domain(slot) != null && !serving.domain(slot).sameState(s.serving.domain(slot)))) {
                 return false;
             }
         }

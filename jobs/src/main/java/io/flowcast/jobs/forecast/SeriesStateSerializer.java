@@ -19,6 +19,7 @@ import org.apache.flink.core.memory.DataOutputView;
  *            then slots 0..fill-1 (fill = min(count, capacity)): long[fill] times, float[fill] observed, float[fill] filled
  *   2 x recurrent slot: long version (-1: unused), int n (-1: no array), float[n]
  *   long stepMillis, long expiryTimer                                   (format 3; format 2 ends above)
+ *   2 x slot domain: byte 0 (none) or 1 + StreamingScaler.writeTo        (format 3)
  * </pre>
  * Every length is in the stream. Only the filled part of the history is written. {@link #FORMAT_2}
  * reads the first release's format 2 (a series restored from it detects its step again and gets
@@ -110,6 +111,13 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         }
         out.writeLong(s.stepMillis);
         out.writeLong(s.expiryTimer);
+        for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+            StreamingScaler domain = serving.domain(slot);
+            out.writeBoolean(domain != null);
+            if (domain != null) {
+                domain.writeTo(out);
+            }
+        }
     }
 
     @Override
@@ -153,13 +161,21 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             }
         }
         SeriesBuffer buffer = SeriesBuffer.restore(count, lastFinite, times, observed, filled);
-        SeriesState s = new SeriesState(new ServingState(buffer, live, states, versions));
+        long stepMillis = 0;
+        long expiryTimer = Long.MIN_VALUE;
+        StreamingScaler[] domains = new StreamingScaler[ServingState.SLOTS];
+        if (format >= 3) {
+            stepMillis = in.readLong();
+            expiryTimer = in.readLong();
+            for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+                domains[slot] = in.readBoolean() ? StreamingScaler.readFrom(in) : null;
+            }
+        }
+        SeriesState s = new SeriesState(new ServingState(buffer, live, states, versions, domains));
         s.lastEventTime = lastEventTime;
         s.typicalGapMillis = typicalGapMillis;
-        if (format >= 3) {
-            s.stepMillis = in.readLong();
-            s.expiryTimer = in.readLong();
-        }
+        s.stepMillis = stepMillis;
+        s.expiryTimer = expiryTimer;
         return s;
     }
 

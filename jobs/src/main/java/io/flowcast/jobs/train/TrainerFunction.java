@@ -1,6 +1,7 @@
 package io.flowcast.jobs.train;
 
 import io.flowcast.jobs.models.ModelRecord;
+import io.flowcast.jobs.models.ModelRecordLimits;
 import io.flowcast.model.online.ModelTrainer;
 import io.flowcast.model.online.ReplayBuffer;
 import io.flowcast.model.online.Retrainer;
@@ -298,8 +299,10 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
                     model.series(), report.trainSamples() + report.validationSamples(), report.epochsRun(),
                     report.skippedSteps(), report.elapsed().toMillis(), outcome.decision());
             if (outcome.published() != null) {
+                ModelRecord record = ModelRecord.of(outcome.published());
+                ModelRecordLimits.check(record); // a fit failure here, not a sink failing on every restart
                 metrics.modelsPublished.inc();
-                out.collect(ModelRecord.of(outcome.published()));
+                out.collect(record);
             } else {
                 metrics.fitsKept.inc();
             }

@@ -20,8 +20,10 @@ import java.util.Map;
  * its training windows were when they were cut; a model carries nothing per key.
  *
  * <p>Out of domain: when a key's last value lies more than {@link #OUT_OF_RANGE_Z} standard
- * deviations from the key's running mean, the model forecasts persistence (a CPU series that
- * jumps from 33 % to 99 % would otherwise be forecast back towards its old level).
+ * deviations from the key's mean as it was when the model started serving the key (about when the
+ * model was trained: the slot's domain scaler), the model forecasts persistence until a newer
+ * version serves the key (a CPU series that jumps from 33 % to 99 % would otherwise be forecast
+ * back towards its old level).
  *
  * <p>Before any model (version 0), the forecast is the seasonal reference (the median of the same
  * step in the last {@code seasons} seasons) where the history holds one, else persistence.
@@ -29,8 +31,8 @@ import java.util.Map;
 public final class ResidualForecaster {
 
     /**
-     * A last value further than this many standard deviations (of the key's running scaler) from
-     * its mean is outside what any window taught the model, and the model forecasts persistence.
+     * A last value further than this many standard deviations from the key's mean when the model
+     * started serving it is outside what the model learned of the key: it forecasts persistence.
      */
     public static final float OUT_OF_RANGE_Z = 8f;
 
@@ -125,6 +127,7 @@ public final class ResidualForecaster {
             if (slot < 0) {
                 slot = keep != null && s.versions[0] == keep.version() ? 1 : 0;
                 s.versions[slot] = m.version();
+                s.domains[slot] = s.live.copy();
             }
             return slot;
         }
@@ -144,6 +147,7 @@ public final class ResidualForecaster {
                 net.step(state, row, out);
             }
             s.versions[slot] = m.version();
+            s.domains[slot] = s.live.copy();
         }
         rows.write(s.buffer, last, scaler, row, 0);
         net.step(s.states[slot], row, out);
@@ -164,9 +168,12 @@ public final class ResidualForecaster {
         SeriesBuffer b = s.buffer;
         long i = b.last();
         float lastValue = b.filled(i);
-        if (!Float.isNaN(lastValue) && Math.abs(scaler.transform(0, lastValue)) > OUT_OF_RANGE_Z) {
-            // Far outside the key's own history (a level shift): a net and a fitted baseline would
-            // extrapolate, so the model forecasts persistence until the running scaler catches up.
+        StreamingScaler domain = s.domains[slot] != null && s.domains[slot].count() >= m.shape().window()
+                ? s.domains[slot] : scaler; // a key too new when the model came: its history so far
+        if (!Float.isNaN(lastValue) && Math.abs(domain.transform(0, lastValue)) > OUT_OF_RANGE_Z) {
+            // Far outside what the key looked like when this model came (a level shift since): a net
+            // and a fitted baseline would extrapolate, so the model forecasts persistence until a
+            // newer version, trained on the new level, serves the key.
             point[k] = lastValue;
             if (low != null) {
                 low[k] = Float.NaN;

@@ -16,21 +16,30 @@ public final class ServingState {
     final StreamingScaler live;
     final float[][] states;
     final long[] versions;
+    /**
+     * Per slot, the key's running scaler as it was when the slot's model started serving the key
+     * (about when that model was trained): what the out-of-domain rule compares the newest value
+     * with. Null for a slot never used.
+     */
+    final StreamingScaler[] domains;
 
     /** A new key whose history holds {@code ringLength} steps (it grows when a model needs more). */
     public ServingState(int ringLength) {
-        this(new SeriesBuffer(ringLength), new StreamingScaler(1), new float[SLOTS][], new long[] {-1, -1});
+        this(new SeriesBuffer(ringLength), new StreamingScaler(1), new float[SLOTS][], new long[] {-1, -1},
+                new StreamingScaler[SLOTS]);
     }
 
     /** A state as a serializer restores it; the arrays are taken, not copied. */
-    public ServingState(SeriesBuffer buffer, StreamingScaler live, float[][] states, long[] versions) {
-        if (states.length != SLOTS || versions.length != SLOTS || live.features() != 1) {
+    public ServingState(SeriesBuffer buffer, StreamingScaler live, float[][] states, long[] versions,
+                        StreamingScaler[] domains) {
+        if (states.length != SLOTS || versions.length != SLOTS || domains.length != SLOTS || live.features() != 1) {
             throw new IllegalArgumentException("a serving state has " + SLOTS + " slots and one feature");
         }
         this.buffer = buffer;
         this.live = live;
         this.states = states;
         this.versions = versions;
+        this.domains = domains;
     }
 
     public SeriesBuffer buffer() {
@@ -51,6 +60,11 @@ public final class ServingState {
         return states[slot];
     }
 
+    /** Slot {@code s}'s domain scaler (see {@link #domains}); null if the slot was never used. */
+    public StreamingScaler domain(int slot) {
+        return domains[slot];
+    }
+
     /** The model version whose steps built slot {@code s}'s state; -1: none. */
     public long version(int slot) {
         return versions[slot];
@@ -68,6 +82,10 @@ public final class ServingState {
         }
         SeriesBuffer b = SeriesBuffer.restore(buffer.count(), buffer.lastFinite(), buffer.timestampSlots(),
                 buffer.observedSlots(), buffer.filledSlots()); // restore copies the slots
-        return new ServingState(b, live.copy(), s, versions.clone());
+        StreamingScaler[] d = new StreamingScaler[SLOTS];
+        for (int i = 0; i < SLOTS; i++) {
+            d[i] = domains[i] == null ? null : domains[i].copy();
+        }
+        return new ServingState(b, live.copy(), s, versions.clone(), d);
     }
 }
