@@ -28,9 +28,10 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
-import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -43,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * The trainer of each model (keyed by model name). Its inputs come from the keyed forecaster, which
  * cuts each series' windows from the series' own history: sampled windows and one census record per
  * series start ({@link TrainerInput}). Inputs wait until the event-time watermark passes them, as
- * Flink's CEP operator buffers events: a {@code MapState} from time stamp to that time stamp's
- * inputs, one timer per new time stamp, each drained entry removed. A drain feeds them to the
+ * Flink's CEP operator buffers events: one timer per new time stamp, each drained entry removed. (CEP
+ * keeps a {@code MapState} from time stamp to a list; here a time stamp can have thousands of
+ * inputs, and on RocksDB appending to a list value rewrites it whole, so each input is its own
+ * entry, keyed by (time, arrival number), with a count per time stamp.) A drain feeds them to the
  * model's {@link ModelTrainer} in training order (time, census before windows, series key) and
  * calls {@link ModelTrainer#maybeRetrain} after each new time stamp, so the versions depend only on
  * the data, never on arrival order or parallelism, and a version published at t has seen nothing
@@ -55,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * buffer's windows, one map entry per slot, at most {@code replaySamples}), {@value #TRAINER_STATE}
  * (census, the buffer's slot index and the retrainer's nets: {@link ModelTrainer#writeTo}),
  * {@value #STEP_STATE} and {@value #FED_STATE}, {@value #UNCOUNTED_STATE} (series that started
- * before the model's step was known), and {@value #PENDING_STATE} for as long as the watermark lags
+ * before the model's step was known), and {@value #PENDING_STATE} with {@value #PENDING_COUNT_STATE}
+ * for as long as the watermark lags
  * (a bounded job without watermarks, such as the backtest, keeps every input pending until its end).
  *
  * <p>A version's payload carries the fit's wall time ({@code trainingMillis}), the one field that
@@ -69,6 +73,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
 
     /** State names: savepoints find state by them (and the operator uid); never rename. */
     public static final String PENDING_STATE = "pending-inputs";
+    public static final String PENDING_COUNT_STATE = "pending-counts";
     public static final String TRAINER_STATE = "model-trainer";
     public static final String WINDOWS_STATE = "replay-windows";
     public static final String STEP_STATE = "step-millis";
@@ -76,7 +81,10 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
     public static final String UNCOUNTED_STATE = "series-before-step";
 
     private final TrainingSettings settings;
-    private transient MapState<Long, List<TrainerInput>> pending;
+    /** Inputs waiting for the watermark, by (time, arrival number at that time). */
+    private transient MapState<Tuple2<Long, Integer>, TrainerInput> pending;
+    /** How many inputs wait at each time stamp. */
+    private transient MapState<Long, Integer> pendingCounts;
     private transient ValueState<byte[]> trainer;
     private transient MapState<Integer, TrainingWindow> windows;
     private transient ValueState<Long> step;
@@ -92,8 +100,10 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_STATE, LongSerializer.INSTANCE,
-                new ListSerializer<>(TrainerInputSerializer.INSTANCE)));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_STATE,
+                Types.<Tuple2<Long, Integer>>TUPLE(Types.LONG, Types.INT), TrainingPipeline.INPUT_TYPE));
+        pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_COUNT_STATE,
+                LongSerializer.INSTANCE, IntSerializer.INSTANCE));
         trainer = getRuntimeContext().getState(new ValueStateDescriptor<>(TRAINER_STATE,
                 BytePrimitiveArraySerializer.INSTANCE));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>(WINDOWS_STATE, IntSerializer.INSTANCE,
@@ -123,23 +133,23 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
 
     @Override
     public void processElement(TrainerInput input, Context ctx, Collector<ModelRecord> out) throws Exception {
-        List<TrainerInput> atTime = pending.get(input.time());
-        if (atTime == null) {
-            atTime = new ArrayList<>();
+        Integer waiting = pendingCounts.get(input.time());
+        if (waiting == null) {
+            waiting = 0;
             long watermark = ctx.timerService().currentWatermark();
             // Behind the watermark: its own time's timer would never fire again; the next one does.
             ctx.timerService().registerEventTimeTimer(input.time() > watermark || watermark == Long.MAX_VALUE
                     ? input.time() : watermark + 1);
         }
-        atTime.add(input);
-        pending.put(input.time(), atTime);
+        pending.put(Tuple2.of(input.time(), waiting), input);
+        pendingCounts.put(input.time(), waiting + 1);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelRecord> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         List<Long> ready = new ArrayList<>();
-        for (Long t : pending.keys()) {
+        for (Long t : pendingCounts.keys()) {
             if (t <= watermark) {
                 ready.add(t);
             }
@@ -154,8 +164,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         long fedTo = fed == null ? Long.MIN_VALUE : fed;
         Fits fits = new Fits(name, out);
         for (long t : ready) {
-            List<TrainerInput> inputs = pending.get(t);
-            pending.remove(t);
+            List<TrainerInput> inputs = drain(t);
             inputs.sort(TrainerInput::compare);
             for (TrainerInput in : inputs) {
                 if (in.isCensus()) {
@@ -200,6 +209,19 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
             save(model);
             metrics.replayWindows(name, model.buffer().size());
         }
+    }
+
+    /** Takes the inputs waiting at {@code t} out of state. */
+    private List<TrainerInput> drain(long t) throws Exception {
+        int n = pendingCounts.get(t);
+        List<TrainerInput> inputs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Tuple2<Long, Integer> key = Tuple2.of(t, i);
+            inputs.add(pending.get(key));
+            pending.remove(key);
+        }
+        pendingCounts.remove(t);
+        return inputs;
     }
 
     /** The model's trainer, restored with the recipe of the current settings; null before its step is known. */
@@ -249,8 +271,8 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
     /** The inputs of the current key the watermark has not passed (tests). */
     List<TrainerInput> pendingInputs() throws Exception {
         List<TrainerInput> out = new ArrayList<>();
-        for (List<TrainerInput> l : pending.values()) {
-            out.addAll(l);
+        for (TrainerInput in : pending.values()) {
+            out.add(in);
         }
         out.sort(TrainerInput::compare);
         return out;
