@@ -60,14 +60,22 @@ class ForecastRestoreTest {
         }
         try (ForecastHarness restored = new ForecastHarness(settings, List.of(), backend(backendName), snapshot)) {
             assertThat(restored.metrics().keys()).as("restored series are counted").isEqualTo(KEYS.length);
-            assertThat(restored.function.heldVersions().get(name)).as("models restored from broadcast state")
-                    .containsExactly(1, 2);
+            assertThat(restored.numKeyedStateEntries()).isEqualTo(KEYS.length);
+            assertThat(restored.numEventTimeTimers()).as("each series' expiry timer is restored").isEqualTo(KEYS.length);
+            List<String> held = new ArrayList<>();
+            restored.harness.getBroadcastState(ForecastFunction.MODELS).entries().forEach(e -> held.add(e.getKey()));
+            assertThat(held).as("the model records in broadcast state").containsExactlyInAnyOrder(name + "#1", name + "#2");
+            assertThat(restored.function.heldVersions().get(name)).as("held lazily, at the first element of either input")
+                    .isEmpty();
             for (int k = 0; k < KEYS.length; k++) {
                 assertThat(restored.state(KEYS[k])).isEqualTo(snapshotStates.get(k));
                 assertThat(restored.state(KEYS[k]).serving().version(0)).isEqualTo(1);
                 assertThat(restored.state(KEYS[k]).serving().version(1)).isEqualTo(2);
             }
             List<Forecast> again = feed(restored, events(20, 40));
+            assertThat(restored.function.heldVersions().get(name)).as("models restored from broadcast state")
+                    .containsExactly(1, 2);
+            assertThat(restored.metrics().modelsReceived.getCount()).as("no model record was sent again").isZero();
 
             assertThat(again).hasSameSizeAs(continued);
             for (int i = 0; i < again.size(); i++) {
