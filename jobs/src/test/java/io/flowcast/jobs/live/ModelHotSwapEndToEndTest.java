@@ -137,7 +137,7 @@ class ModelHotSwapEndToEndTest {
             baseline[2 * k] = 0.9f;
         }
         return new ServingModel(name, version, shape, RecurrentNet.initialized(config, 5), baseline, new float[0],
-                new TreeMap<>(), new ServingModel.Info(trainedUpTo, 10, 0.1, 0.2, 1));
+                new ServingModel.Info(trainedUpTo, 10, 0.1, 0.2, 1));
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
