@@ -25,15 +25,18 @@ class ClusterJobTest {
                 .toList();
         // The uids savepoints are matched by, the same as `flowcast run`'s graph (ForecastJob).
         assertThat(uids).contains("observations-source", "parse-observations", "event-time", "forecasts-sink",
-                "dead-letters-sink", "models-source", "forecast", "train-windows", "trainer", "models-sink");
+                "dead-letters-sink", "models-source", "forecast", "model-trainer", "models-sink");
     }
 
     @Test
     void forecastingAndTrainingCanRunAsTwoJobsSharingTheTopics() {
         assertThat(uids("--bootstrap-servers", "127.0.0.1:9", "--no-train"))
-                .contains("forecast", "models-source", "forecasts-sink").doesNotContain("trainer", "models-sink");
+                .contains("forecast", "models-source", "forecasts-sink").doesNotContain("model-trainer", "models-sink");
+        // The trainer learns from the windows the keyed forecaster cuts, so a training-only job runs
+        // the forecaster too, but publishes none of its forecasts and reads no models.
         assertThat(uids("--bootstrap-servers", "127.0.0.1:9", "--train-only"))
-                .contains("trainer", "models-sink", "dead-letters-sink").doesNotContain("forecast", "forecasts-sink");
+                .contains("forecast", "model-trainer", "models-sink", "dead-letters-sink")
+                .doesNotContain("forecasts-sink", "models-source");
     }
 
     private static List<String> uids(String... args) {

@@ -37,6 +37,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -113,8 +114,11 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     /** Windows and census records for the trainers (only with training settings). */
     public static final OutputTag<TrainerInput> TRAINING = new OutputTag<>("training", TrainingPipeline.INPUT_TYPE);
 
-    /** Operator state: each subtask's count of series, so a restored subtask knows roughly how many it holds. */
-    static final String SERIES_COUNT_STATE = "series-count";
+    /**
+     * Operator state: each subtask's count of series per model name, so a restored subtask knows
+     * roughly how many it holds (the {@code keys} gauge, and the rate it cuts windows at).
+     */
+    static final String SERIES_COUNT_STATE = "series-per-model";
 
     private final ForecastSettings settings;
     private final List<ModelRecord> preloaded;
@@ -137,9 +141,12 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     private transient ForecastMetrics metrics;
     /** The models restored from broadcast state are held (done at the first element of either input). */
     private transient boolean modelsRestored;
-    /** Series this subtask holds: a lower bound of the model's census for the local sampling rate. */
-    private transient long localSeries;
-    private transient ListState<Long> seriesCount;
+    /**
+     * Series this subtask holds, per model name: at most the model's census, so the rate at which
+     * windows are cut here ({@link WindowSampler#localRate}) is at least the trainer's.
+     */
+    private transient Map<String, long[]> seriesByModel;
+    private transient ListState<Tuple2<String, Long>> seriesCount;
     /** Window cutters by step; null for a step the recipe refuses (no windows for such series). */
     private transient Map<Long, WindowCutter> cutters;
     private transient WindowSampler sampler;
@@ -153,6 +160,10 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         this.settings = checkNotNull(settings, "settings");
         this.preloaded = new ArrayList<>(checkNotNull(preloaded, "preloaded"));
         this.training = training;
+        if (training != null && !training.models().equals(settings.modelNames())) {
+            throw new IllegalArgumentException("the forecaster serves models " + settings.modelNames()
+                    + " but would train " + training.models() + ": a series' windows train the model that serves it");
+        }
     }
 
     public ForecastFunction(ForecastSettings settings, List<ModelRecord> preloaded) {
@@ -166,21 +177,28 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         seriesCount = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>(SERIES_COUNT_STATE, Types.LONG));
-        long total = 0;
-        int parts = 0;
-        for (Long n : seriesCount.get()) {
-            total += n;
-            parts++;
-        }
+                new ListStateDescriptor<>(SERIES_COUNT_STATE, Types.TUPLE(Types.STRING, Types.LONG)));
+        seriesByModel = new HashMap<>();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        for (Tuple2<String, Long> n : seriesCount.get()) { // every subtask's counts (union state)
+            seriesByModel.computeIfAbsent(n.f0, x -> new long[1])[0] += n.f1;
+        }
         // Keys are spread evenly over key groups: after a rescale each subtask holds about its share.
-        localSeries = parts == 0 ? 0 : total / Math.max(1, parallelism);
+        seriesByModel.values().forEach(n -> n[0] /= Math.max(1, parallelism));
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        seriesCount.update(List.of(localSeries));
+        List<Tuple2<String, Long>> counts = new ArrayList<>();
+        seriesByModel.forEach((name, n) -> counts.add(Tuple2.of(name, n[0])));
+        seriesCount.update(counts);
+    }
+
+    /** This subtask's series of {@code model}, counted up or down by {@code delta}. */
+    private long countSeries(String model, int delta) {
+        long[] n = seriesByModel.computeIfAbsent(model, x -> new long[1]);
+        n[0] = Math.max(0, n[0] + delta);
+        return n[0];
     }
 
     @Override
@@ -195,7 +213,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         low = new float[settings.horizons()];
         high = new float[settings.horizons()];
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
-        metrics.keysRestored(localSeries);
+        metrics.keysRestored(seriesByModel.values().stream().mapToLong(n -> n[0]).sum());
         cutters = new HashMap<>();
         detection = new long[StepDetection.EVENTS];
         if (training != null) {
@@ -224,7 +242,9 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     public void processElement(Observation obs, ReadOnlyContext ctx, Collector<Forecast> out) throws Exception {
         long started = System.nanoTime();
         metrics.eventsIn.inc();
-        restoreModels(ctx.getBroadcastState(MODELS));
+        if (!modelsRestored) {
+            restoreModels(ctx.getBroadcastState(MODELS));
+        }
         SeriesState s = series.value();
         boolean newSeries = s == null;
         RejectReason rejected = check(newSeries ? Long.MIN_VALUE : s.lastEventTime, obs);
@@ -232,12 +252,13 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
             reject(ctx, obs, rejected, s);
             return;
         }
+        ModelTimeline timeline = timelineOf(obs.key);
         if (newSeries) {
             s = SeriesState.create(ringLength);
-            localSeries++;
+            countSeries(timeline.name, 1);
             metrics.keyStarted();
             if (training != null) {
-                ctx.output(TRAINING, TrainerInput.started(training.models().of(obs.key), obs.key, obs.timestamp));
+                ctx.output(TRAINING, TrainerInput.started(timeline.name, obs.key, obs.timestamp));
             }
         }
         noteGap(s, obs.timestamp);
@@ -252,12 +273,15 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         if (s.expiryTimer == Long.MIN_VALUE && !settings.seriesTtl().isZero()) {
             s.expiryTimer = expiry(obs.timestamp);
             ctx.timerService().registerEventTimeTimer(s.expiryTimer);
+            if (!newSeries) { // restored from the first release, whose series had no timer: count it now
+                countSeries(timeline.name, 1);
+                metrics.keyStarted();
+            }
         }
         if (training != null) {
-            cutWindow(s, obs.key, ctx);
+            cutWindow(s, obs.key, timeline.name, ctx);
         }
 
-        ModelTimeline timeline = timelineOf(obs.key);
         timeline.select(obs.timestamp);
         ServingModel current = timeline.current;
         long v0 = serving.version(0);
@@ -314,7 +338,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         long deadline = expiry(s.lastEventTime);
         if (deadline <= timestamp) {
             series.clear();
-            localSeries--;
+            countSeries(timelineOf(ctx.getCurrentKey()).name, -1);
             metrics.keyExpired();
             return;
         }
@@ -330,7 +354,10 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     }
 
     /** Detects the series' step if due, then sends the window its newest event completed, if sampled. */
-    private void cutWindow(SeriesState s, String key, ReadOnlyContext ctx) {
+    private void cutWindow(SeriesState s, String key, String model, ReadOnlyContext ctx) {
+        if (s.stepMillis == 0 && s.serving.buffer().capacity() < StepDetection.EVENTS) {
+            s.serving.ensureHistory(StepDetection.EVENTS); // a series restored from a job that did not train
+        }
         if (s.stepMillis == 0 && !detectStep(s)) {
             return;
         }
@@ -342,8 +369,8 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
             s.serving.ensureHistory(cutter.historyLength());
         }
         long time = s.lastEventTime;
-        if (WindowSampler.priority(key, time) < sampler.localRate(localSeries) && cutter.ready(s.serving)) {
-            ctx.output(TRAINING, TrainerInput.window(training.models().of(key), s.stepMillis, cutter.cut(s.serving, key)));
+        if (WindowSampler.priority(key, time) < sampler.localRate(countSeries(model, 0)) && cutter.ready(s.serving)) {
+            ctx.output(TRAINING, TrainerInput.window(model, s.stepMillis, cutter.cut(s.serving, key)));
             metrics.windowsCut.inc();
         }
     }
@@ -355,7 +382,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
             return true;
         }
         SeriesBuffer b = s.serving.buffer();
-        int n = (int) Math.min(StepDetection.EVENTS, Math.min(b.count(), b.capacity()));
+        int n = Math.min(StepDetection.EVENTS, b.held());
         if (n < StepDetection.EVENTS) {
             return false;
         }
@@ -387,7 +414,9 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     @Override
     public void processBroadcastElement(ModelRecord r, Context ctx, Collector<Forecast> out) throws Exception {
         metrics.modelsReceived.inc();
-        restoreModels(ctx.getBroadcastState(MODELS));
+        if (!modelsRestored) {
+            restoreModels(ctx.getBroadcastState(MODELS));
+        }
         ServingModel m;
         try {
             m = r.parse();
@@ -420,9 +449,6 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
      * either input (a function cannot read broadcast state in {@code open()}).
      */
     private void restoreModels(ReadOnlyBroadcastState<String, ModelRecord> state) throws Exception {
-        if (modelsRestored) {
-            return;
-        }
         modelsRestored = true;
         int n = 0;
         for (Map.Entry<String, ModelRecord> e : state.immutableEntries()) {

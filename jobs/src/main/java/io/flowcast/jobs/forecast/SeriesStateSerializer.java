@@ -16,7 +16,8 @@ import org.apache.flink.core.memory.DataOutputView;
  *   long lastEventTime, double typicalGapMillis
  *   live scaler: StreamingScaler.writeTo (int features = 1, double[5])
  *   history: int capacity, long count, float lastFinite,
- *            then slots 0..fill-1 (fill = min(count, capacity)): long[fill] times, float[fill] observed, float[fill] filled
+ *            format 3: int held, then the held events oldest first: long[held] times, float[held] observed, float[held] filled
+ *            (format 2: slots 0..fill-1, fill = min(count, capacity), in the same three arrays)
  *   2 x recurrent slot: long version (-1: unused), int n (-1: no array), float[n]
  *   long stepMillis, long expiryTimer                                   (format 3; format 2 ends above)
  *   2 x slot domain: byte 0 (none) or 1 + StreamingScaler.writeTo        (format 3)
@@ -78,21 +79,21 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         ServingState serving = s.serving;
         serving.liveScaler().writeTo(out);
         SeriesBuffer b = serving.buffer();
-        int fill = (int) Math.min(b.count(), b.capacity());
+        if (format < 3) {
+            throw new IllegalStateException("format " + format + " is read only, to restore older state");
+        }
         out.writeInt(b.capacity());
         out.writeLong(b.count());
         out.writeFloat(b.lastFinite());
-        long[] times = b.timestampSlots();
-        float[] observed = b.observedSlots();
-        float[] filled = b.filledSlots();
-        for (int i = 0; i < fill; i++) {
-            out.writeLong(times[i]);
+        out.writeInt(b.held());
+        for (long i = b.first(); i <= b.last(); i++) {
+            out.writeLong(b.timestamp(i));
         }
-        for (int i = 0; i < fill; i++) {
-            out.writeFloat(observed[i]);
+        for (long i = b.first(); i <= b.last(); i++) {
+            out.writeFloat(b.observed(i));
         }
-        for (int i = 0; i < fill; i++) {
-            out.writeFloat(filled[i]);
+        for (long i = b.first(); i <= b.last(); i++) {
+            out.writeFloat(b.filled(i));
         }
         for (int slot = 0; slot < ServingState.SLOTS; slot++) {
             out.writeLong(serving.version(slot));
@@ -105,9 +106,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             for (float v : state) {
                 out.writeFloat(v);
             }
-        }
-        if (format < 3) {
-            throw new IllegalStateException("format " + format + " is read only, to restore older state");
         }
         out.writeLong(s.stepMillis);
         out.writeLong(s.expiryTimer);
@@ -134,18 +132,37 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             throw new IOException("corrupt series state: history of capacity " + capacity + " holding " + count);
         }
         float lastFinite = in.readFloat();
-        int fill = (int) Math.min(count, capacity);
+        int held = (int) Math.min(count, capacity);
         long[] times = new long[capacity];
         float[] observed = new float[capacity];
         float[] filled = new float[capacity];
-        for (int i = 0; i < fill; i++) {
-            times[i] = in.readLong();
-        }
-        for (int i = 0; i < fill; i++) {
-            observed[i] = in.readFloat();
-        }
-        for (int i = 0; i < fill; i++) {
-            filled[i] = in.readFloat();
+        if (format >= 3) {
+            int written = in.readInt();
+            if (written < 0 || written > held) {
+                throw new IOException("corrupt series state: " + written + " events held of " + count
+                        + " in a history of " + capacity);
+            }
+            held = written;
+            long first = count - held;
+            for (long i = first; i < count; i++) {
+                times[(int) (i % capacity)] = in.readLong();
+            }
+            for (long i = first; i < count; i++) {
+                observed[(int) (i % capacity)] = in.readFloat();
+            }
+            for (long i = first; i < count; i++) {
+                filled[(int) (i % capacity)] = in.readFloat();
+            }
+        } else {
+            for (int i = 0; i < held; i++) {
+                times[i] = in.readLong();
+            }
+            for (int i = 0; i < held; i++) {
+                observed[i] = in.readFloat();
+            }
+            for (int i = 0; i < held; i++) {
+                filled[i] = in.readFloat();
+            }
         }
         float[][] states = new float[ServingState.SLOTS][];
         long[] versions = new long[ServingState.SLOTS];
@@ -160,7 +177,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                 states[slot][i] = in.readFloat();
             }
         }
-        SeriesBuffer buffer = SeriesBuffer.restore(count, lastFinite, times, observed, filled);
+        SeriesBuffer buffer = SeriesBuffer.restore(count, held, lastFinite, times, observed, filled);
         long stepMillis = 0;
         long expiryTimer = Long.MIN_VALUE;
         StreamingScaler[] domains = new StreamingScaler[ServingState.SLOTS];

@@ -11,7 +11,6 @@ import io.flowcast.jobs.train.TrainerInput;
 import io.flowcast.jobs.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -78,8 +77,9 @@ public final class ForecastPipeline implements ForecastStage {
         SingleOutputStreamOperator<ModelRecord> checked = models
                 .process(new ParseModels(), modelType).name("check models").uid("parse-models");
         BroadcastStream<ModelRecord> broadcast = checked
-                // The model side must not hold back the forecasts' watermark (it may have none at all).
-                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(ctx -> new NeverBehind()))
+                // The model side must not hold back the forecasts' watermark (it may have none at all),
+                // nor carry it: idle for good, so the observations alone move event time.
+                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle()))
                 .name("models: no event time").uid("models-watermarks")
                 .broadcast(ForecastFunction.MODELS);
         SingleOutputStreamOperator<Forecast> forecasts = observations
@@ -130,15 +130,19 @@ public final class ForecastPipeline implements ForecastStage {
         }
     }
 
-    /** Watermarks at the end of time: models carry no event time the forecaster waits for. */
-    private static final class NeverBehind implements WatermarkGenerator<ModelRecord> {
+    /**
+     * Models carry no event time: their side is idle for good, so the forecaster's watermark is the
+     * observations' alone. (A watermark at the end of time instead would become the forecaster's
+     * whenever the observations go idle, and fire every series' expiry timer at once.)
+     */
+    private static final class AlwaysIdle implements WatermarkGenerator<ModelRecord> {
         @Override
         public void onEvent(ModelRecord event, long eventTimestamp, WatermarkOutput output) {
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }

@@ -185,17 +185,21 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
                     continue;
                 }
                 metrics.windowsReceived.inc();
-                if (t <= fedTo) {
-                    metrics.lateForTraining.inc();
+                ModelTrainer.Offer offer = model.offer(in.window(), store);
+                if (offer.accepted()) {
+                    metrics.windowsAccepted.inc();
+                    if (t <= fedTo) {
+                        metrics.lateForTraining.inc();
+                    }
                 }
-                if (model.offer(in.window(), store)) {
+                if (offer == ModelTrainer.Offer.KEPT) {
                     metrics.windowsKept.inc();
                 }
             }
-            if (t > fedTo && model != null) {
+            if (t > fedTo) {
                 fedTo = t;
-                try {
-                    Retrainer.FitOutcome outcome = model.maybeRetrain(t, store);
+                try { // fits only at time stamps where the sampling rule took something (ModelTrainer)
+                    Retrainer.FitOutcome outcome = model == null ? null : model.maybeRetrain(t, store);
                     if (outcome != null) {
                         fits.fitted(outcome, model, t);
                     }
@@ -352,6 +356,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         final Counter fitErrors;
         final Counter seriesStarted;
         final Counter windowsReceived;
+        final Counter windowsAccepted;
         final Counter windowsKept;
         final Counter windowsOtherStep;
         volatile double lastValidationLoss = Double.NaN;
@@ -370,6 +375,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
             fitErrors = group.counter("fitErrors");
             seriesStarted = group.counter("seriesStarted");
             windowsReceived = group.counter("windowsReceived");
+            windowsAccepted = group.counter("windowsAccepted");
             windowsKept = group.counter("windowsKept");
             windowsOtherStep = group.counter("windowsOtherStep");
             group.gauge("lastValidationLoss", (Gauge<Double>) () -> lastValidationLoss);

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
  * longer look-back (serving), or the training windows (a series restored from a job that ran without
  * training). What it held stays held; steps it no longer held must not come back as held.
  *
- * <p>Both tests fail today: {@code SeriesBuffer.withCapacity} (model module) copies the steps the
- * buffer held but keeps {@code count}, so the grown buffer's {@code first()} (count - capacity)
- * reaches back over steps that had already been overwritten, and {@code holds()} reports them with
- * time stamp 0 and value 0.0 (never a missing value). The re-warm, the seasonal references and the
- * window cutter then read those zeros as data.
+ * <p>The first release's {@code SeriesBuffer.withCapacity} copied the steps the buffer held but kept
+ * {@code count}, so the grown buffer's {@code first()} (count - capacity) reached back over steps
+ * that had already been overwritten, and {@code holds()} reported them with time stamp 0 and value
+ * 0.0 (never a missing value): the re-warm, the seasonal references and the window cutter read
+ * those zeros as data. A buffer now knows how many steps it holds ({@code held()}).
  */
 class HistoryGrowthTest {
 

@@ -95,9 +95,9 @@ class SeriesStateSerializerTest extends SerializerTestBase<SeriesState> {
                 .buffer(), new StreamingScaler(1), new float[][] {state(64, 1), null},
                 new long[] {1, -1}, new StreamingScaler[] {new StreamingScaler(1), null}));
         int bytes = serializedSize(full);
-        // 16 header + scaler (4 + 5 doubles) + history (4 + 8 + 4 + 32 x 16) + slots (8 + 4 + 64 floats, 8 + 4)
+        // 16 header + scaler (4 + 5 doubles) + history (4 + 8 + 4 + 4 held + 32 x 16) + slots (8 + 4 + 64 floats, 8 + 4)
         // + step and expiry timer (format 3) + slot domains (1 + scaler, 1)
-        assertThat(bytes).isEqualTo(16 + (4 + 5 * 8) + (16 + 32 * 16) + (12 + 64 * 4) + 12 + 16 + (1 + 4 + 5 * 8) + 1);
+        assertThat(bytes).isEqualTo(16 + (4 + 5 * 8) + (20 + 32 * 16) + (12 + 64 * 4) + 12 + 16 + (1 + 4 + 5 * 8) + 1);
     }
 
     @Test

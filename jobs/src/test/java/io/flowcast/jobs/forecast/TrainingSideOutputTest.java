@@ -233,10 +233,9 @@ class TrainingSideOutputTest {
 
     /**
      * A job that ran without training (histories as short as the forecast needs), restarted from its
-     * snapshot with training on: its series should detect their step and send windows as a new series
-     * does. The step is detected only from {@link StepDetection#EVENTS} events held in the history and
-     * the history is grown for windows only once the step is known, so a restored series whose
-     * history is shorter never detects it (stepMillis stays 0, no window, ever).
+     * snapshot with training on: its series detect their step and send windows as a new series does.
+     * The step is detected from {@link StepDetection#EVENTS} events held in the history, so a restored
+     * series whose history is shorter has it grown first and detects once that many are held.
      */
     @Test
     void aSeriesRestoredFromAJobWithoutTrainingDetectsItsStepOnceTrainingIsOn() throws Exception {

@@ -12,7 +12,9 @@ import java.io.IOException;
  *
  * <p>Callers hand it, in event-time order (a time stamp's series starts before its windows, windows
  * of one time stamp in key order), {@link #seriesStarted} and {@link #offer}, and call
- * {@link #maybeRetrain} once a time stamp is complete. The windows live in a {@link ReplayBuffer.Store}
+ * {@link #maybeRetrain} once a time stamp is complete. Only what the rule takes (series starts,
+ * accepted windows) makes a time stamp one a fit may happen at: how many other windows a caller
+ * offers (a Flink job cuts more or fewer depending on its parallelism) never moves a fit. The windows live in a {@link ReplayBuffer.Store}
  * the caller provides (a map here, Flink state in the job); {@link #writeTo} writes the rest.
  */
 public final class ModelTrainer {
@@ -23,6 +25,8 @@ public final class ModelTrainer {
     private long series;
     private long offered;
     private long accepted;
+    /** Whether a series start or an accepted window came since the last {@link #maybeRetrain}. */
+    private boolean fresh;
 
     /** A new model's trainer for series stepping every {@code stepMillis}. */
     public ModelTrainer(String name, OnlineRecipe recipe, long stepMillis) {
@@ -48,26 +52,53 @@ public final class ModelTrainer {
     /** Counts a series that started (its first event, or its first after its state expired). */
     public void seriesStarted() {
         series++;
+        fresh = true;
     }
 
     /** Counts {@code n} series that started (before this trainer existed). */
     public void seriesStarted(long n) {
         series += n;
+        fresh |= n > 0;
     }
 
-    /** Offers a window: kept if the sampling rule accepts it and the buffer has room for it. */
-    public boolean offer(TrainingWindow w, ReplayBuffer.Store store) throws Exception {
+    /** Whether the sampling rule, at the census so far, accepts a window (and it has the recipe's shape). */
+    public boolean accepts(TrainingWindow w) {
+        return w.priority() < sampler.rate(series) && retrainer.fits(w);
+    }
+
+    /** What became of an offered window. */
+    public enum Offer {
+        /** The sampling rule did not take it (or it has another shape). */
+        REFUSED,
+        /** The rule took it, but the buffer holds windows of lower priority. */
+        ACCEPTED,
+        /** The rule took it and the buffer holds it. */
+        KEPT;
+
+        public boolean accepted() {
+            return this != REFUSED;
+        }
+    }
+
+    /** Offers a window: kept if the sampling rule accepts it ({@link #accepts}) and the buffer has room for it. */
+    public Offer offer(TrainingWindow w, ReplayBuffer.Store store) throws Exception {
         offered++;
-        if (w.priority() >= sampler.rate(series) || !retrainer.fits(w)) {
-            return false;
+        if (!accepts(w)) {
+            return Offer.REFUSED;
         }
         accepted++;
-        return buffer.offer(w, store);
+        fresh = true;
+        return buffer.offer(w, store) ? Offer.KEPT : Offer.ACCEPTED;
     }
 
-    /** Fits if one is due at {@code epochMillis} and the buffer holds enough windows; see {@link Retrainer#maybeRetrain}. */
+    /**
+     * Fits if one is due at {@code epochMillis}, the rule took something at that time stamp, and the
+     * buffer holds enough windows; see {@link Retrainer#maybeRetrain}.
+     */
     public Retrainer.FitOutcome maybeRetrain(long epochMillis, ReplayBuffer.Store store) throws Exception {
-        if (!retrainer.due(epochMillis) || buffer.size() < retrainer.recipe().minSamples()) {
+        boolean took = fresh;
+        fresh = false;
+        if (!took || !retrainer.due(epochMillis) || buffer.size() < retrainer.recipe().minSamples()) {
             return null;
         }
         return retrainer.maybeRetrain(epochMillis, buffer.windows(store));

@@ -6,7 +6,10 @@ package io.flowcast.model.online;
  * value with gaps filled by the last finite one (what a network may read as input).
  *
  * <p>Allocation-free after construction; the state a keyed operator keeps per key is exactly the
- * three arrays plus {@link #count()} and the last finite value.
+ * three arrays plus {@link #count()}, {@link #held()} and the last finite value.
+ *
+ * <p>It holds the newest {@link #held()} events: {@code min(count, capacity)}, except right after
+ * {@link #withCapacity} grew it, when it holds what the smaller buffer held and fills up from there.
  */
 public final class SeriesBuffer {
 
@@ -15,6 +18,8 @@ public final class SeriesBuffer {
     private final float[] observed;
     private final float[] filled;
     private long count;
+    /** Events held: the newest {@code held} of the {@code count} appended. */
+    private int held;
     private float lastFinite = Float.NaN;
 
     public SeriesBuffer(int capacity) {
@@ -43,22 +48,33 @@ public final class SeriesBuffer {
         observed[slot] = value;
         filled[slot] = lastFinite;
         count++;
+        if (held < capacity) {
+            held++;
+        }
     }
 
     /**
-     * A buffer with the given state, as {@link #writeTo} wrote it (a checkpoint restoring it): the
-     * arrays are taken, not copied.
+     * A buffer with the given state holding {@code min(count, capacity)} events (slot of index i =
+     * i % capacity): what a buffer never grown holds. The arrays are copied.
      */
     public static SeriesBuffer restore(long count, float lastFinite, long[] timestamps, float[] observed, float[] filled) {
+        return restore(count, (int) Math.min(count, timestamps.length), lastFinite, timestamps, observed, filled);
+    }
+
+    /** A buffer with the given state holding the newest {@code held} of {@code count} events. The arrays are copied. */
+    public static SeriesBuffer restore(long count, int held, float lastFinite, long[] timestamps, float[] observed,
+                                       float[] filled) {
         SeriesBuffer b = new SeriesBuffer(timestamps.length);
-        if (observed.length != timestamps.length || filled.length != timestamps.length || count < 0) {
-            throw new IllegalArgumentException("inconsistent buffer state: count " + count + ", arrays "
-                    + timestamps.length + "/" + observed.length + "/" + filled.length);
+        if (observed.length != timestamps.length || filled.length != timestamps.length || count < 0 || held < 0
+                || held > Math.min(count, timestamps.length)) {
+            throw new IllegalArgumentException("inconsistent buffer state: count " + count + ", held " + held
+                    + ", arrays " + timestamps.length + "/" + observed.length + "/" + filled.length);
         }
         System.arraycopy(timestamps, 0, b.timestamps, 0, timestamps.length);
         System.arraycopy(observed, 0, b.observed, 0, observed.length);
         System.arraycopy(filled, 0, b.filled, 0, filled.length);
         b.count = count;
+        b.held = held;
         b.lastFinite = lastFinite;
         return b;
     }
@@ -66,7 +82,7 @@ public final class SeriesBuffer {
     /**
      * This buffer with room for {@code newCapacity} events (this one if it already has at least
      * that): a model that looks further back than the buffer was made for makes the buffer grow,
-     * once; what was held stays held.
+     * once; what was held stays held, and nothing older is claimed (it was overwritten).
      */
     public SeriesBuffer withCapacity(int newCapacity) {
         if (newCapacity <= capacity) {
@@ -80,6 +96,7 @@ public final class SeriesBuffer {
             b.filled[slot] = filled(i);
         }
         b.count = count;
+        b.held = held;
         b.lastFinite = lastFinite;
         return b;
     }
@@ -120,9 +137,14 @@ public final class SeriesBuffer {
         return count;
     }
 
+    /** Events held: the newest {@code held()} of {@link #count()}. */
+    public int held() {
+        return held;
+    }
+
     /** The oldest index still held. */
     public long first() {
-        return Math.max(0, count - capacity);
+        return count - held;
     }
 
     /** The newest index, -1 before the first append. */

@@ -80,8 +80,8 @@ public final class ServingState {
         for (int i = 0; i < SLOTS; i++) {
             s[i] = states[i] == null ? null : states[i].clone();
         }
-        SeriesBuffer b = SeriesBuffer.restore(buffer.count(), buffer.lastFinite(), buffer.timestampSlots(),
-                buffer.observedSlots(), buffer.filledSlots()); // restore copies the slots
+        SeriesBuffer b = SeriesBuffer.restore(buffer.count(), buffer.held(), buffer.lastFinite(),
+                buffer.timestampSlots(), buffer.observedSlots(), buffer.filledSlots()); // restore copies the slots
         StreamingScaler[] d = new StreamingScaler[SLOTS];
         for (int i = 0; i < SLOTS; i++) {
             d[i] = domains[i] == null ? null : domains[i].copy();
