@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * library's {@link ResidualForecaster} exactly as {@code OnlineForecaster} does (append the event,
  * forecast horizons 1..H with the model serving the series' model name and the one before it), so the
  * job's forecasts are the library's. Models come on the broadcast input ({@link ModelRecord}s, checked by
- * {@link ParseModels}) or preloaded at construction; a {@link ModelTimeline} per model name picks the
+ * {@link ModelRecordCheck} as they are decoded) or preloaded at construction; a {@link ModelTimeline} per model name picks the
  * version serving an event. The rules, also in {@code docs/forecaster.md}:
  *
  * <ul>
@@ -419,14 +419,18 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         }
         ServingModel m;
         try {
-            m = r.parse();
-        } catch (ModelFormatException | RuntimeException e) { // ParseModels checks first: only a bug gets here
-            String problem = ParseModels.describe(e);
-            LOG.warn("model record {} rejected: {}; the models serving now stay", r, problem);
+            m = ModelRecordCheck.parse(r);
+        } catch (ModelFormatException | RuntimeException e) {
             metrics.modelsRejected.inc();
-            ctx.output(DEAD_LETTERS, new DeadLetter(r.payload == null ? null : Base64.getEncoder().encodeToString(r.payload),
-                    ParseModels.TOPIC, -1, -1, RejectReason.BAD_MODEL.code(), "model record " + r.name + " v" + r.version
-                    + " rejected: " + problem));
+            // Every subtask receives (and rejects) its copy of the broadcast; one of them reports it.
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                String problem = ModelRecordCheck.describe(e);
+                LOG.warn("model record {} rejected: {}; the models serving now stay", r, problem);
+                ctx.output(DEAD_LETTERS, new DeadLetter(r.payload == null ? null
+                        : Base64.getEncoder().encodeToString(r.payload), ModelRecordCheck.TOPIC, -1, -1,
+                        RejectReason.BAD_MODEL.code(), "model record " + r.name + " v" + r.version + " rejected: "
+                        + problem));
+            }
             return;
         }
         List<ServingModel> dropped = hold(m, false);

@@ -2,7 +2,6 @@ package io.flowcast.jobs.pipeline;
 
 import io.flowcast.jobs.forecast.ForecastFunction;
 import io.flowcast.jobs.forecast.ForecastSettings;
-import io.flowcast.jobs.forecast.ParseModels;
 import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
@@ -24,9 +23,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.Collector;
 
 /**
- * The forecasting stage: models -> {@link ParseModels} (bad ones to dead letters) -> broadcast, and
- * observations keyBy(series key), both into {@link ForecastFunction} (Flink's broadcast state
- * pattern); forecasts plus the dead letters of both. Models may also be preloaded (a backtest trains
+ * The forecasting stage: models broadcast, and observations keyBy(series key), both into
+ * {@link ForecastFunction} (Flink's broadcast state pattern), which decodes and checks each model
+ * record once; forecasts plus the dead letters of both (bad events, bad model records). Models may also be preloaded (a backtest trains
  * first and passes every version in). With training settings the forecaster also cuts each series'
  * training windows, out as {@link Outputs#training()} for the {@code TrainingPipeline}.
  */
@@ -74,9 +73,7 @@ public final class ForecastPipeline implements ForecastStage {
             // An empty model stream that ends with the observations, so a bounded job still finishes.
             models = observations.flatMap(new NoModels(), modelType).name("no model stream").uid("no-models");
         }
-        SingleOutputStreamOperator<ModelRecord> checked = models
-                .process(new ParseModels(), modelType).name("check models").uid("parse-models");
-        BroadcastStream<ModelRecord> broadcast = checked
+        BroadcastStream<ModelRecord> broadcast = models
                 // The model side must not hold back the forecasts' watermark (it may have none at all),
                 // nor carry it: idle for good, so the observations alone move event time.
                 .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle()))
@@ -88,8 +85,7 @@ public final class ForecastPipeline implements ForecastStage {
                 .process(new ForecastFunction(settings, preloaded, training), TypeInformation.of(Forecast.class))
                 .name("forecast")
                 .uid(UID);
-        DataStream<DeadLetter> deadLetters = forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS)
-                .union(checked.getSideOutput(ParseModels.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS);
         DataStream<TrainerInput> trainerInputs = training == null ? null : forecasts.getSideOutput(ForecastFunction.TRAINING);
         return new Outputs(forecasts, deadLetters, trainerInputs);
     }

@@ -117,15 +117,15 @@ class ModelServingTest {
     }
 
     @Test
-    void parseModelsRejectsWhatDoesNotParseAndPassesTheRest() {
+    void theCheckRejectsWhatDoesNotParseAndPassesTheRest() {
         ModelRecord good = TestModels.record(NAME, 1, 0, false);
-        assertThat(ParseModels.problem(good)).isNull();
-        assertThat(ParseModels.problem(new ModelRecord(NAME, -1, Long.MIN_VALUE, new byte[] {1, 2, 3}))).contains("TRUNCATED");
-        assertThat(ParseModels.problem(new ModelRecord(NAME, 1, Long.MIN_VALUE, null))).contains("TRUNCATED");
-        assertThat(ParseModels.problem(new ModelRecord("other", 1, 0, good.payload))).contains("MALFORMED");
+        assertThat(ModelRecordCheck.problem(good)).isNull();
+        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, -1, Long.MIN_VALUE, new byte[] {1, 2, 3}))).contains("TRUNCATED");
+        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, 1, Long.MIN_VALUE, null))).contains("TRUNCATED");
+        assertThat(ModelRecordCheck.problem(new ModelRecord("other", 1, 0, good.payload))).contains("MALFORMED");
         byte[] bad = Arrays.copyOf(good.payload, good.payload.length);
         bad[0] = 'X';
-        assertThat(ParseModels.problem(new ModelRecord(NAME, 1, 0, bad))).contains("NOT_A_MODEL_FILE");
+        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, 1, 0, bad))).contains("NOT_A_MODEL_FILE");
     }
 
     @Test

@@ -29,7 +29,7 @@ class ModelRecordLimitsTest {
 
     @Test
     void aRecordWithoutNameOrPayloadIsNotTheLimitsBusiness() {
-        // The forecaster rejects those (ParseModels); the check must not throw anything else on them.
+        // The forecaster rejects those (ModelRecordCheck); the check must not throw anything else on them.
         ModelRecordLimits.check(new ModelRecord(null, -1, Long.MIN_VALUE, null));
         ModelRecordLimits.check(new ModelRecord());
     }
