@@ -4,12 +4,14 @@
 # arguments (POST /jars/{id}/run), then wait until every task is RUNNING. The job id goes to stdout,
 # everything else to stderr, so scripts can do: job=$(deploy/submit.sh -- --bootstrap-servers ...).
 #
-#   deploy/submit.sh [--rest URL] [--jar JAR] [--parallelism N] [--savepoint PATH] -- PROGRAM_ARGS...
+#   deploy/submit.sh [--rest URL] [--jar JAR] [--parallelism N] [--savepoint PATH [--allow-non-restored-state]] -- PROGRAM_ARGS...
 #     --parallelism defaults to the cluster's parallelism.default
 #   deploy/submit.sh -- --bootstrap-servers 127.0.0.1:9092 --checkpoint-interval 5s
 #
 # PROGRAM_ARGS are ClusterJob's: java -cp deploy/target/flowcast-cluster.jar:... io.flowcast.deploy.ClusterJob --help
-# --savepoint resumes from a savepoint or retained checkpoint. SUBMIT_TIMEOUT (default 120) bounds each wait.
+# --savepoint resumes from a savepoint or retained checkpoint; --allow-non-restored-state drops the
+# state of operators the new job no longer has (an upgrade from the first release: docs/training.md).
+# SUBMIT_TIMEOUT (default 120) bounds each wait.
 set -euo pipefail
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +19,7 @@ REST=http://127.0.0.1:${FLINK_REST_PORT:-8081}
 JAR=$DEPLOY/target/flowcast-cluster.jar
 PARALLELISM=
 SAVEPOINT=
+ALLOW_NON_RESTORED=false
 TIMEOUT=${SUBMIT_TIMEOUT:-120}
 
 say() { echo "submit: $*" >&2; }
@@ -28,6 +31,7 @@ while (($#)); do
     --jar) JAR=$2; shift 2 ;;
     --parallelism) PARALLELISM=$2; shift 2 ;;
     --savepoint) SAVEPOINT=$2; shift 2 ;;
+    --allow-non-restored-state) ALLOW_NON_RESTORED=true; shift ;;
     --) shift; break ;;
     *) die "unknown option $1 (program arguments go after --)" ;;
   esac
@@ -50,10 +54,10 @@ upload=$(curl -sS --max-time "$TIMEOUT" -X POST -H "Expect:" -F "jarfile=@$JAR" 
 jar_id=$(basename "$(jq -r .filename <<<"$upload")")
 say "uploaded $(basename "$JAR") as $jar_id"
 
-request=$(jq -n --arg parallelism "$PARALLELISM" --arg savepoint "$SAVEPOINT" '
+request=$(jq -n --arg parallelism "$PARALLELISM" --arg savepoint "$SAVEPOINT" --argjson allow "$ALLOW_NON_RESTORED" '
   {programArgsList: $ARGS.positional}
   + (if $parallelism == "" then {} else {parallelism: ($parallelism | tonumber)} end)
-  + (if $savepoint == "" then {} else {savepointPath: $savepoint} end)' --args -- "$@")
+  + (if $savepoint == "" then {} else {savepointPath: $savepoint, allowNonRestoredState: $allow} end)' --args -- "$@")
 # The cluster runs main() to build the job graph; bad arguments come back here as its exception.
 run=$(curl -sS --max-time "$TIMEOUT" -X POST -H "Content-Type: application/json" -d "$request" "$REST/jars/$jar_id/run")
 # The job now lives in the cluster's blob store; the uploaded copy is no longer needed.
