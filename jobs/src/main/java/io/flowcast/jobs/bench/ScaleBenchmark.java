@@ -480,7 +480,12 @@ public final class ScaleBenchmark {
             return new RawKafkaRecord(key.getBytes(StandardCharsets.UTF_8), json, TOPIC, part, local);
         }
 
-        /** Series {@code series}'s value at hour {@code hour} since {@link #START}, to two decimals. */
+        /**
+         * Series {@code series}'s value at hour {@code hour} since {@link #START}, to two decimals: a
+         * level, a daily cycle (weaker at weekends) and a 5-hour sawtooth, which neither the last value
+         * nor last week's (168 is not a multiple of 5) foresees, so a trained net has something to add
+         * to the baseline and is published (the model-record size is then a net's).
+         */
         static double value(int series, long hour) {
             double level = 40 + series % 50;
             double amplitude = 5 + series % 7;
@@ -488,7 +493,8 @@ public final class ScaleBenchmark {
             boolean weekend = (hour / 24) % 7 >= 5;
             double daily = amplitude * Math.sin(2 * Math.PI * (hourOfDay - 6) / 24.0) * (weekend ? 0.5 : 1.0);
             double noise = 0.05 * amplitude * (2 * unit(series, hour) - 1);
-            double v = level + daily - (weekend ? 0.2 * amplitude : 0) + noise;
+            double sawtooth = 0.15 * amplitude * ((hour % 5) - 2);
+            double v = level + daily - (weekend ? 0.2 * amplitude : 0) + sawtooth + noise;
             return Math.round(v * 100) / 100.0;
         }
 
