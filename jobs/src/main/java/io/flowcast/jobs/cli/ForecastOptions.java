@@ -3,6 +3,7 @@ package io.flowcast.jobs.cli;
 import io.flowcast.jobs.bench.BenchModel;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.model.CellType;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The forecaster's settings as command-line options, shared by the commands that run it. */
@@ -24,6 +25,11 @@ final class ForecastOptions {
 
     @Option(names = "--reset-on-gap", description = "Zero the recurrent state after such a gap.")
     boolean resetOnGap = DEFAULTS.resetOnGap();
+
+    @Option(names = "--series-ttl", converter = DurationConverter.class, defaultValue = "30d",
+            description = "A series with no event for this long in event time is cleared (state and timer); it starts "
+                    + "over if it returns. 0s: never (default ${DEFAULT-VALUE}).")
+    Duration seriesTtl = DEFAULTS.seriesTtl();
 
     // The net comes with each model; these shape the seeded net of `bench job` only.
     @Option(names = "--cell", description = "bench job: lstm, gru, rnn_tanh or rnn_relu (default lstm).")
@@ -48,7 +54,7 @@ final class ForecastOptions {
     /** With {@code features} values per event. */
     ForecastSettings settings(int features) {
         return DEFAULTS.withHorizons(horizon).withFeatures(features).withSeasonLength(season).withEnsemble(!noEnsemble)
-                .withGapRule(gapFactor, resetOnGap);
+                .withGapRule(gapFactor, resetOnGap).withSeriesTtl(seriesTtl);
     }
 
     /** The seeded net {@code bench job} serves. */

@@ -1,9 +1,9 @@
 package io.flowcast.jobs.train;
 
+import io.flowcast.jobs.records.ImmutableValueSerializer;
 import io.flowcast.jobs.records.Strings;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -12,41 +12,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * A {@link TrainerInput} field by field: model, series, time, step, then a flag and the window
  * ({@link TrainingWindowSerializer}) if there is one. Immutable values.
  */
-public final class TrainerInputSerializer extends TypeSerializer<TrainerInput> {
+public final class TrainerInputSerializer extends ImmutableValueSerializer<TrainerInput> {
 
     private static final long serialVersionUID = 1L;
 
     public static final TrainerInputSerializer INSTANCE = new TrainerInputSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return true;
-    }
-
-    @Override
-    public TypeSerializer<TrainerInput> duplicate() {
-        return this;
-    }
-
-    @Override
-    public TrainerInput createInstance() {
-        return null;
-    }
-
-    @Override
-    public TrainerInput copy(TrainerInput from) {
-        return from;
-    }
-
-    @Override
-    public TrainerInput copy(TrainerInput from, TrainerInput reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
 
     @Override
     public void serialize(TrainerInput r, DataOutputView out) throws IOException {
@@ -68,26 +38,6 @@ public final class TrainerInputSerializer extends TypeSerializer<TrainerInput> {
         long step = in.readLong();
         return new TrainerInput(model, series, time, step,
                 in.readBoolean() ? TrainingWindowSerializer.INSTANCE.deserialize(in) : null);
-    }
-
-    @Override
-    public TrainerInput deserialize(TrainerInput reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TrainerInputSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return TrainerInputSerializer.class.hashCode();
     }
 
     @Override

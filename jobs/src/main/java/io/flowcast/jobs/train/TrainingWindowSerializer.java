@@ -1,10 +1,10 @@
 package io.flowcast.jobs.train;
 
+import io.flowcast.jobs.records.ImmutableValueSerializer;
 import io.flowcast.jobs.records.Strings;
 import io.flowcast.model.online.TrainingWindow;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -13,7 +13,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * A {@link TrainingWindow} field by field (never Kryo): key, time, then the three float arrays,
  * each with its length. Immutable values: copies are the same object.
  */
-public final class TrainingWindowSerializer extends TypeSerializer<TrainingWindow> {
+public final class TrainingWindowSerializer extends ImmutableValueSerializer<TrainingWindow> {
 
     private static final long serialVersionUID = 1L;
 
@@ -21,36 +21,6 @@ public final class TrainingWindowSerializer extends TypeSerializer<TrainingWindo
 
     /** Longest float array a window may claim (a corrupt length must not allocate gigabytes). */
     private static final int MAX_FLOATS = 1 << 22;
-
-    @Override
-    public boolean isImmutableType() {
-        return true; // nothing mutates a window once cut
-    }
-
-    @Override
-    public TypeSerializer<TrainingWindow> duplicate() {
-        return this;
-    }
-
-    @Override
-    public TrainingWindow createInstance() {
-        return null;
-    }
-
-    @Override
-    public TrainingWindow copy(TrainingWindow from) {
-        return from;
-    }
-
-    @Override
-    public TrainingWindow copy(TrainingWindow from, TrainingWindow reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
 
     @Override
     public void serialize(TrainingWindow w, DataOutputView out) throws IOException {
@@ -85,26 +55,6 @@ public final class TrainingWindowSerializer extends TypeSerializer<TrainingWindo
             values[i] = in.readFloat();
         }
         return values;
-    }
-
-    @Override
-    public TrainingWindow deserialize(TrainingWindow reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TrainingWindowSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return TrainingWindowSerializer.class.hashCode();
     }
 
     @Override

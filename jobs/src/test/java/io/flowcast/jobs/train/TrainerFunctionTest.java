@@ -253,6 +253,7 @@ class TrainerFunctionTest {
         int capacity = recipe(tiny()).replaySamples();
         Map<Integer, byte[]> trainerBytes = new TreeMap<>();
         Map<Integer, Long> received = new TreeMap<>();
+        Map<Integer, Integer> netRecordBytes = new TreeMap<>();
         for (int n : new int[] {10, 200}) {
             // Every window cut (no sampling on the cutting side): the trainer's rule does it all.
             List<TrainerInput> inputs = inputs(tiny(), n, 150, k -> 0, false);
@@ -274,10 +275,13 @@ class TrainerFunctionTest {
                 assertThat(h.records().get(h.records().size() - 1).parse().net()).as("%d series: a net serves", n).isNotNull();
                 trainerBytes.put(n, h.trainerBytes());
                 received.put(n, h.metrics().windowsReceived.getCount());
+                netRecordBytes.put(n, h.records().get(h.records().size() - 1).payload.length);
             }
         }
         assertThat(received.get(200)).as("the trainer was given 20 times the windows").isGreaterThan(15 * received.get(10));
         assertThat(trainerBytes.get(200).length).as("model-trainer bytes").isEqualTo(trainerBytes.get(10).length);
+        assertThat(netRecordBytes.get(200)).as("a published net's record: nothing in it per series")
+                .isEqualTo(netRecordBytes.get(10));
     }
 
     static Stream<Arguments> backends() {
