@@ -2,7 +2,6 @@ package io.flowcast.jobs.cli;
 
 import io.flowcast.jobs.bench.JobBenchmark;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,12 +18,8 @@ final class BenchJobCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "5000000", description = "Events per job (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--parallelism", description = "Flink parallelism (default: available processors).")
-    int parallelism = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--managed-memory", defaultValue = "1g",
-            description = "Managed memory of the local task manager, RocksDB's cache and write buffers (default ${DEFAULT-VALUE}).")
-    String managedMemory;
+    @Mixin
+    BenchClusterOptions cluster;
 
     @Mixin
     ForecastOptions forecast;
@@ -40,7 +35,7 @@ final class BenchJobCommand implements Callable<Integer> {
         if (fork.wanted()) {
             return fork.run(spec.root().commandLine().getParseResult().originalArgs());
         }
-        new JobBenchmark(System.out, forecast.settings(), forecast.benchModel(), keys, events, parallelism, MemorySize.parse(managedMemory))
+        new JobBenchmark(System.out, forecast.settings(), forecast.benchModel(), keys, events, cluster.parallelism, cluster.managedMemory())
                 .runAll();
         return 0;
     }

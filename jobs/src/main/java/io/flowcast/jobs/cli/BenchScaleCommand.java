@@ -9,7 +9,6 @@ import io.flowcast.model.CellType;
 import io.flowcast.model.online.OnlineRecipe;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,12 +43,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             description = "Stop each job's load after S seconds and measure up to there (0: run to the end of the data).")
     long maxSeconds;
 
-    @Option(names = "--parallelism", description = "Flink parallelism (default: available processors).")
-    int parallelism = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--managed-memory", defaultValue = "1g",
-            description = "Managed memory of the local task manager, RocksDB's cache and write buffers (default ${DEFAULT-VALUE}).")
-    String managedMemory;
+    @Mixin
+    BenchClusterOptions cluster;
 
     @Mixin
     ForecastOptions forecast;
@@ -74,8 +69,8 @@ final class BenchScaleCommand implements Callable<Integer> {
             }
             TrainingSettings trainingSettings = training.settings(forecast.horizon, ModelNames.fixed(ForecastSettings.DEFAULT_MODEL));
             new ScaleBenchmark(System.out, forecast.settings(), trainingSettings, servedNet(trainingSettings), keys, backend,
-                    hours != null ? hours : ScaleBenchmark.defaultHours(trainingSettings), maxSeconds, parallelism,
-                    MemorySize.parse(managedMemory)).runAll();
+                    hours != null ? hours : ScaleBenchmark.defaultHours(trainingSettings), maxSeconds, cluster.parallelism,
+                    cluster.managedMemory()).runAll();
             return 0;
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("flowcast bench scale: " + e.getMessage());
