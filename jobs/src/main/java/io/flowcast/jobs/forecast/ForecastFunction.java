@@ -15,12 +15,11 @@ import io.flowcast.jobs.train.TrainingSettings;
 import io.flowcast.model.GateKernels;
 import io.flowcast.model.io.ModelFormatException;
 import io.flowcast.model.online.ResidualForecaster;
-import io.flowcast.model.online.SeriesBuffer;
 import io.flowcast.model.online.ServingModel;
 import io.flowcast.model.online.ServingState;
+import io.flowcast.model.online.TrainingWindow;
 import io.flowcast.model.online.WindowCutter;
 import io.flowcast.model.online.WindowSampler;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -147,10 +146,8 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
      */
     private transient Map<String, long[]> seriesByModel;
     private transient ListState<Tuple2<String, Long>> seriesCount;
-    /** Window cutters by step; null for a step the recipe refuses (no windows for such series). */
-    private transient Map<Long, WindowCutter> cutters;
-    private transient WindowSampler sampler;
-    private transient long[] detection;
+    /** Cuts the series' training windows; null without training. */
+    private transient SeriesWindows windows;
 
     /**
      * @param preloaded models held from the start (all versions kept)
@@ -214,8 +211,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         high = new float[settings.horizons()];
         metrics = new ForecastMetrics(getRuntimeContext().getMetricGroup());
         metrics.keysRestored(seriesByModel.values().stream().mapToLong(n -> n[0]).sum());
-        cutters = new HashMap<>();
-        detection = new long[StepDetection.EVENTS];
+        windows = training == null ? null : new SeriesWindows(training);
         if (training != null) {
             ringLength = Math.max(ringLength, StepDetection.EVENTS); // the step is detected from the history
         }
@@ -278,8 +274,12 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
                 metrics.keyStarted();
             }
         }
-        if (training != null) {
-            cutWindow(s, obs.key, timeline.name, ctx);
+        if (windows != null) {
+            TrainingWindow w = windows.next(s, obs.key, countSeries(timeline.name, 0));
+            if (w != null) {
+                ctx.output(TRAINING, TrainerInput.window(timeline.name, s.stepMillis, w));
+                metrics.windowsCut.inc();
+            }
         }
 
         timeline.select(obs.timestamp);
@@ -351,64 +351,6 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     private long expiry(long eventTime) {
         long ttl = settings.seriesTtl().toMillis();
         return eventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : eventTime + ttl;
-    }
-
-    /** Detects the series' step if due, then sends the window its newest event completed, if sampled. */
-    private void cutWindow(SeriesState s, String key, String model, ReadOnlyContext ctx) {
-        if (s.stepMillis == 0 && s.serving.buffer().capacity() < StepDetection.EVENTS) {
-            s.serving.ensureHistory(StepDetection.EVENTS); // a series restored from a job that did not train
-        }
-        if (s.stepMillis == 0 && !detectStep(s)) {
-            return;
-        }
-        WindowCutter cutter = cutter(s.stepMillis);
-        if (cutter == null) {
-            return;
-        }
-        if (s.serving.buffer().capacity() < cutter.historyLength()) {
-            s.serving.ensureHistory(cutter.historyLength());
-        }
-        long time = s.lastEventTime;
-        if (WindowSampler.priority(key, time) < sampler.localRate(countSeries(model, 0)) && cutter.ready(s.serving)) {
-            ctx.output(TRAINING, TrainerInput.window(model, s.stepMillis, cutter.cut(s.serving, key)));
-            metrics.windowsCut.inc();
-        }
-    }
-
-    /** The step from the settings, or from the series' first {@link StepDetection#EVENTS} events once it has them. */
-    private boolean detectStep(SeriesState s) {
-        if (training.step() != null) {
-            s.stepMillis = training.step().toMillis();
-            return true;
-        }
-        SeriesBuffer b = s.serving.buffer();
-        int n = Math.min(StepDetection.EVENTS, b.held());
-        if (n < StepDetection.EVENTS) {
-            return false;
-        }
-        long from = b.last() - n + 1;
-        for (int i = 0; i < n; i++) {
-            detection[i] = b.timestamp(from + i);
-        }
-        s.stepMillis = StepDetection.medianInterval(detection, n).toMillis();
-        return true;
-    }
-
-    private WindowCutter cutter(long stepMillis) {
-        if (cutters.containsKey(stepMillis)) {
-            return cutters.get(stepMillis);
-        }
-        WindowCutter cutter = null;
-        try {
-            cutter = new WindowCutter(training.recipe(Duration.ofMillis(stepMillis)));
-            if (sampler == null) {
-                sampler = WindowSampler.of(cutter.recipe());
-            }
-        } catch (IllegalArgumentException e) {
-            LOG.warn("series that step every {}: no training windows ({})", Duration.ofMillis(stepMillis), e.getMessage());
-        }
-        cutters.put(stepMillis, cutter);
-        return cutter;
     }
 
     @Override
