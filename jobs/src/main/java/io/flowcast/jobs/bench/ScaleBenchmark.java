@@ -534,7 +534,7 @@ public final class ScaleBenchmark {
         public Outputs apply(DataStream<Observation> observations, DataStream<ModelRecord> models) {
             SingleOutputStreamOperator<Forecast> forecasts = observations
                     .keyBy(new ForecastPipeline.SeriesKey(), Types.STRING)
-                    .process(new StatePassThroughFunction(net, settings), TypeInformation.of(Observation.class))
+                    .process(new StatePassThroughFunction(net, settings, true), TypeInformation.of(Observation.class))
                     .name("pass-through").uid("pass-through")
                     .map(new AsForecast(settings.horizons()), TypeInformation.of(Forecast.class))
                     .name("as forecast").uid("as-forecast");

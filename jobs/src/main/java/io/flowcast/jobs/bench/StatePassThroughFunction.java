@@ -4,7 +4,9 @@ import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.forecast.SeriesState;
 import io.flowcast.jobs.forecast.SeriesStateSerializer;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.model.online.SeriesBuffer;
 import io.flowcast.model.online.ServingState;
+import io.flowcast.model.features.StreamingScaler;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -24,13 +26,25 @@ final class StatePassThroughFunction extends KeyedProcessFunction<String, Observ
 
     private final BenchModel net;
     private final ForecastSettings settings;
+    /** A new key starts with an empty history that fills as events come (as the forecaster's does), not a full one. */
+    private final boolean fromEmpty;
     private transient SeriesState template;
     private transient ValueState<SeriesState> series;
     private transient float[] one;
 
     StatePassThroughFunction(BenchModel net, ForecastSettings settings) {
+        this(net, settings, false);
+    }
+
+    /**
+     * @param fromEmpty a new key's history starts empty and fills as events come, as the forecaster's
+     *                  does (a benchmark that starts every series at once compares like with like);
+     *                  otherwise a new key starts as a copy of a full state
+     */
+    StatePassThroughFunction(BenchModel net, ForecastSettings settings, boolean fromEmpty) {
         this.net = net;
         this.settings = settings;
+        this.fromEmpty = fromEmpty;
     }
 
     @Override
@@ -38,6 +52,17 @@ final class StatePassThroughFunction extends KeyedProcessFunction<String, Observ
         series = getRuntimeContext().getState(new ValueStateDescriptor<>("series", SeriesStateSerializer.INSTANCE));
         one = new float[1];
         template = net.fullState(settings);
+        if (fromEmpty) {
+            ServingState full = template.serving();
+            float[][] states = new float[ServingState.SLOTS][];
+            long[] versions = new long[ServingState.SLOTS];
+            for (int slot = 0; slot < ServingState.SLOTS; slot++) {
+                states[slot] = full.state(slot) == null ? null : full.state(slot).clone();
+                versions[slot] = full.version(slot);
+            }
+            template = new SeriesState(new ServingState(new SeriesBuffer(full.buffer().capacity()),
+                    full.liveScaler().copy(), states, versions, new StreamingScaler[ServingState.SLOTS]));
+        }
     }
 
     @Override

@@ -16,7 +16,10 @@ import org.apache.flink.core.memory.DataOutputView;
  *   long lastEventTime, double typicalGapMillis
  *   live scaler: StreamingScaler.writeTo (int features = 1, double[5])
  *   history: int capacity, long count, float lastFinite,
- *            format 3: int held, then the held events oldest first: long[held] times, float[held] observed, float[held] filled
+ *            format 3: int held, then the held events oldest first: their times (if held > 0: byte 0 and
+ *              long first, int[held - 1] gaps; or byte 1 and long[held] times, when a gap does not fit an
+ *              int), float[held] observed, and float filled of the first (the others are the observed
+ *              values filled forward, as the buffer built them)
  *            (format 2: slots 0..fill-1, fill = min(count, capacity), in the same three arrays)
  *   2 x recurrent slot: long version (-1: unused), int n (-1: no array), float[n]
  *   long stepMillis, long expiryTimer                                   (format 3; format 2 ends above)
@@ -86,14 +89,14 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         out.writeLong(b.count());
         out.writeFloat(b.lastFinite());
         out.writeInt(b.held());
-        for (long i = b.first(); i <= b.last(); i++) {
-            out.writeLong(b.timestamp(i));
-        }
-        for (long i = b.first(); i <= b.last(); i++) {
-            out.writeFloat(b.observed(i));
-        }
-        for (long i = b.first(); i <= b.last(); i++) {
-            out.writeFloat(b.filled(i));
+        if (b.held() > 0) {
+            // A series' history is most of its state, read and written at every event on RocksDB:
+            // time gaps as ints and no filled values halve it.
+            writeTimes(b, out);
+            for (long i = b.first(); i <= b.last(); i++) {
+                out.writeFloat(b.observed(i));
+            }
+            out.writeFloat(b.filled(b.first()));
         }
         for (int slot = 0; slot < ServingState.SLOTS; slot++) {
             out.writeLong(serving.version(slot));
@@ -143,15 +146,18 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                         + " in a history of " + capacity);
             }
             held = written;
-            long first = count - held;
-            for (long i = first; i < count; i++) {
-                times[(int) (i % capacity)] = in.readLong();
-            }
-            for (long i = first; i < count; i++) {
-                observed[(int) (i % capacity)] = in.readFloat();
-            }
-            for (long i = first; i < count; i++) {
-                filled[(int) (i % capacity)] = in.readFloat();
+            if (held > 0) {
+                long first = count - held;
+                readTimes(in, times, first, count, capacity);
+                for (long i = first; i < count; i++) {
+                    observed[(int) (i % capacity)] = in.readFloat();
+                }
+                float fill = in.readFloat();
+                for (long i = first; i < count; i++) {
+                    int slot = (int) (i % capacity);
+                    fill = i == first || Float.isNaN(observed[slot]) ? fill : observed[slot];
+                    filled[slot] = fill;
+                }
             }
         } else {
             for (int i = 0; i < held; i++) {
@@ -194,6 +200,38 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
         s.stepMillis = stepMillis;
         s.expiryTimer = expiryTimer;
         return s;
+    }
+
+    private static void writeTimes(SeriesBuffer b, DataOutputView out) throws IOException {
+        boolean gapsFit = true;
+        for (long i = b.first() + 1; i <= b.last() && gapsFit; i++) {
+            long gap = b.timestamp(i) - b.timestamp(i - 1);
+            gapsFit = gap >= Integer.MIN_VALUE && gap <= Integer.MAX_VALUE
+                    && b.timestamp(i - 1) + gap == b.timestamp(i); // no overflow
+        }
+        out.writeByte(gapsFit ? 0 : 1);
+        out.writeLong(b.timestamp(b.first()));
+        for (long i = b.first() + 1; i <= b.last(); i++) {
+            if (gapsFit) {
+                out.writeInt((int) (b.timestamp(i) - b.timestamp(i - 1)));
+            } else {
+                out.writeLong(b.timestamp(i));
+            }
+        }
+    }
+
+    private static void readTimes(DataInputView in, long[] times, long first, long count, int capacity)
+            throws IOException {
+        byte layout = in.readByte();
+        if (layout != 0 && layout != 1) {
+            throw new IOException("corrupt series state: time layout " + layout);
+        }
+        long t = in.readLong();
+        times[(int) (first % capacity)] = t;
+        for (long i = first + 1; i < count; i++) {
+            t = layout == 0 ? t + in.readInt() : in.readLong();
+            times[(int) (i % capacity)] = t;
+        }
     }
 
     private static int checkedLength(int n, String what) throws IOException {

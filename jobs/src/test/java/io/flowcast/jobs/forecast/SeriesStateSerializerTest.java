@@ -95,14 +95,17 @@ class SeriesStateSerializerTest extends SerializerTestBase<SeriesState> {
                 .buffer(), new StreamingScaler(1), new float[][] {state(64, 1), null},
                 new long[] {1, -1}, new StreamingScaler[] {new StreamingScaler(1), null}));
         int bytes = serializedSize(full);
-        // 16 header + scaler (4 + 5 doubles) + history (4 + 8 + 4 + 4 held + 32 x 16) + slots (8 + 4 + 64 floats, 8 + 4)
+        // 16 header + scaler (4 + 5 doubles) + history (4 + 8 + 4 + 4 held, then times: 1 layout + 8 first +
+        // 31 int gaps, 32 observed floats, 1 filled float) + slots (8 + 4 + 64 floats, 8 + 4)
         // + step and expiry timer (format 3) + slot domains (1 + scaler, 1)
-        assertThat(bytes).isEqualTo(16 + (4 + 5 * 8) + (20 + 32 * 16) + (12 + 64 * 4) + 12 + 16 + (1 + 4 + 5 * 8) + 1);
+        assertThat(bytes).isEqualTo(16 + (4 + 5 * 8) + (20 + 1 + 8 + 31 * 4 + 32 * 4 + 4) + (12 + 64 * 4) + 12 + 16
+                + (1 + 4 + 5 * 8) + 1);
     }
 
     @Test
     void aPartlyFilledHistoryWritesOnlyItsEvents() throws IOException {
-        assertThat(serializedSize(filled(32, 3, false))).isEqualTo(serializedSize(filled(32, 32, false)) - 29 * 16);
+        // 8 bytes a step: an int time gap and the observed value (filled values are derived on reading)
+        assertThat(serializedSize(filled(32, 3, false))).isEqualTo(serializedSize(filled(32, 32, false)) - 29 * 8);
     }
 
     @Test
