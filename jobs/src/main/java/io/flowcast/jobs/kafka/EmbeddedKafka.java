@@ -8,11 +8,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,6 +22,7 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.flink.util.FileUtils;
 
 /**
  * A real single-node Kafka (KRaft: one process that is both broker and controller) running inside
@@ -157,13 +156,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileUtils.deleteDirectory(dir.toFile()); // nothing to do if it is gone
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete " + dir, e);
         }
