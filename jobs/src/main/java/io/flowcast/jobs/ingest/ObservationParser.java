@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
-import java.time.Instant;
 
 /**
  * Turns the bytes of one {@code observations} record into an {@link Observation}, or says why not.
@@ -90,7 +89,7 @@ public final class ObservationParser implements Serializable {
         long timestamp;
         if (tsNode.isTextual()) {
             try {
-                timestamp = Instant.parse(tsNode.textValue()).toEpochMilli();
+                timestamp = IsoInstants.epochMillis(tsNode.textValue());
             } catch (DateTimeException | ArithmeticException e) {
                 return reject(RejectReason.BAD_TIME, "\"ts\" is not an ISO-8601 instant with a zone offset "
                         + "(e.g. 2014-07-01T00:30:00Z): " + excerpt(tsNode));
