@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * series start ({@link TrainerInput}). Inputs wait until the event-time watermark passes them, as
  * Flink's CEP operator buffers events: one timer per new time stamp, each drained entry removed. (CEP
  * keeps a {@code MapState} from time stamp to a list; here a time stamp can have thousands of
- * inputs, and on RocksDB appending to a list value rewrites it whole, so each input is its own
- * entry, keyed by (time, arrival number), with a count per time stamp.) A drain feeds them to the
+ * inputs, and on RocksDB appending to a list value rewrites it whole, so each window is its own
+ * entry, keyed by (time, arrival number), with a count per time stamp; census records, which carry
+ * nothing but their time, are one count per time stamp, so a million series starting at once are
+ * one entry, not a million.) A drain feeds them to the
  * model's {@link ModelTrainer} in training order (time, census before windows, series key) and
  * calls {@link ModelTrainer#maybeRetrain} after each new time stamp, so the versions depend only on
  * the data, never on arrival order or parallelism, and a version published at t has seen nothing
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * (census, the buffer's slot index and the retrainer's nets: {@link ModelTrainer#writeTo}),
  * {@value #STEP_STATE} and {@value #FED_STATE}, {@value #UNCOUNTED_STATE} (series that started
  * before the model's step was known), and {@value #PENDING_STATE} with {@value #PENDING_COUNT_STATE}
- * for as long as the watermark lags
+ * and {@value #PENDING_CENSUS_STATE} for as long as the watermark lags
  * (a bounded job without watermarks, such as the backtest, keeps every input pending until its end).
  *
  * <p>A version's payload carries the fit's wall time ({@code trainingMillis}), the one field that
@@ -74,6 +76,7 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
     /** State names: savepoints find state by them (and the operator uid); never rename. */
     public static final String PENDING_STATE = "pending-inputs";
     public static final String PENDING_COUNT_STATE = "pending-counts";
+    public static final String PENDING_CENSUS_STATE = "pending-census";
     public static final String TRAINER_STATE = "model-trainer";
     public static final String WINDOWS_STATE = "replay-windows";
     public static final String STEP_STATE = "step-millis";
@@ -83,8 +86,10 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
     private final TrainingSettings settings;
     /** Inputs waiting for the watermark, by (time, arrival number at that time). */
     private transient MapState<Tuple2<Long, Integer>, TrainerInput> pending;
-    /** How many inputs wait at each time stamp. */
+    /** How many windows wait at each time stamp. */
     private transient MapState<Long, Integer> pendingCounts;
+    /** How many series started at each time stamp the watermark has not passed (census records). */
+    private transient MapState<Long, Long> pendingCensus;
     private transient ValueState<byte[]> trainer;
     private transient MapState<Integer, TrainingWindow> windows;
     private transient ValueState<Long> step;
@@ -104,6 +109,8 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
                 Types.<Tuple2<Long, Integer>>TUPLE(Types.LONG, Types.INT), TrainingPipeline.INPUT_TYPE));
         pendingCounts = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_COUNT_STATE,
                 LongSerializer.INSTANCE, IntSerializer.INSTANCE));
+        pendingCensus = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_CENSUS_STATE,
+                LongSerializer.INSTANCE, LongSerializer.INSTANCE));
         trainer = getRuntimeContext().getState(new ValueStateDescriptor<>(TRAINER_STATE,
                 BytePrimitiveArraySerializer.INSTANCE));
         windows = getRuntimeContext().getMapState(new MapStateDescriptor<>(WINDOWS_STATE, IntSerializer.INSTANCE,
@@ -133,16 +140,29 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
 
     @Override
     public void processElement(TrainerInput input, Context ctx, Collector<ModelRecord> out) throws Exception {
-        Integer waiting = pendingCounts.get(input.time());
+        long t = input.time();
+        if (input.isCensus()) {
+            Long started = pendingCensus.get(t);
+            if (started == null) {
+                wakeFor(t, ctx);
+            }
+            pendingCensus.put(t, started == null ? 1 : started + 1);
+            return;
+        }
+        Integer waiting = pendingCounts.get(t);
         if (waiting == null) {
             waiting = 0;
-            long watermark = ctx.timerService().currentWatermark();
-            // Behind the watermark: its own time's timer would never fire again; the next one does.
-            ctx.timerService().registerEventTimeTimer(input.time() > watermark || watermark == Long.MAX_VALUE
-                    ? input.time() : watermark + 1);
+            wakeFor(t, ctx);
         }
-        pending.put(Tuple2.of(input.time(), waiting), input);
-        pendingCounts.put(input.time(), waiting + 1);
+        pending.put(Tuple2.of(t, waiting), input);
+        pendingCounts.put(t, waiting + 1);
+    }
+
+    /** A timer for inputs at {@code t} (Flink keeps one timer per time, however often it is registered). */
+    private static void wakeFor(long t, Context ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        // Behind the watermark: its own time's timer would never fire again; the next one does.
+        ctx.timerService().registerEventTimeTimer(t > watermark || watermark == Long.MAX_VALUE ? t : watermark + 1);
     }
 
     @Override
@@ -151,6 +171,11 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         List<Long> ready = new ArrayList<>();
         for (Long t : pendingCounts.keys()) {
             if (t <= watermark) {
+                ready.add(t);
+            }
+        }
+        for (Long t : pendingCensus.keys()) {
+            if (t <= watermark && !pendingCounts.contains(t)) {
                 ready.add(t);
             }
         }
@@ -164,19 +189,20 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         long fedTo = fed == null ? Long.MIN_VALUE : fed;
         Fits fits = new Fits(name, out);
         for (long t : ready) {
+            Long started = pendingCensus.get(t); // census before windows, as TrainerInput.compare orders them
+            if (started != null) {
+                pendingCensus.remove(t);
+                if (model == null) {
+                    Long n = uncounted.value();
+                    uncounted.update(n == null ? started : n + started);
+                } else {
+                    model.seriesStarted(started);
+                }
+                metrics.seriesStarted.inc(started);
+            }
             List<TrainerInput> inputs = drain(t);
             inputs.sort(TrainerInput::compare);
             for (TrainerInput in : inputs) {
-                if (in.isCensus()) {
-                    if (model == null) {
-                        Long n = uncounted.value();
-                        uncounted.update(n == null ? 1 : n + 1);
-                    } else {
-                        model.seriesStarted();
-                    }
-                    metrics.seriesStarted.inc();
-                    continue;
-                }
                 if (model == null) {
                     model = create(name, in.stepMillis());
                 }
@@ -215,16 +241,19 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         }
     }
 
-    /** Takes the inputs waiting at {@code t} out of state. */
+    /** Takes the windows waiting at {@code t} out of state. */
     private List<TrainerInput> drain(long t) throws Exception {
-        int n = pendingCounts.get(t);
+        Integer waiting = pendingCounts.get(t);
+        int n = waiting == null ? 0 : waiting;
         List<TrainerInput> inputs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Tuple2<Long, Integer> key = Tuple2.of(t, i);
             inputs.add(pending.get(key));
             pending.remove(key);
         }
-        pendingCounts.remove(t);
+        if (waiting != null) {
+            pendingCounts.remove(t);
+        }
         return inputs;
     }
 
@@ -272,8 +301,8 @@ public class TrainerFunction extends KeyedProcessFunction<String, TrainerInput, 
         return load("test");
     }
 
-    /** The inputs of the current key the watermark has not passed (tests). */
-    List<TrainerInput> pendingInputs() throws Exception {
+    /** The windows of the current key the watermark has not passed (tests). */
+    List<TrainerInput> pendingWindows() throws Exception {
         List<TrainerInput> out = new ArrayList<>();
         for (TrainerInput in : pending.values()) {
             out.add(in);

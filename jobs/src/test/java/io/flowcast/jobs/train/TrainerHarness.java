@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntUnaryOperator;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.MapState;
@@ -215,20 +216,37 @@ final class TrainerHarness implements AutoCloseable {
         return out;
     }
 
-    /** The time stamps with an entry in {@value TrainerFunction#PENDING_COUNT_STATE} (inputs waiting at them). */
+    /**
+     * The time stamps with an entry in {@value TrainerFunction#PENDING_COUNT_STATE} (windows waiting at
+     * them) or {@value TrainerFunction#PENDING_CENSUS_STATE} (series started at them).
+     */
     List<Long> pendingTimes() throws Exception {
         key();
-        MapState<Long, Integer> counts = function.getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                TrainerFunction.PENDING_COUNT_STATE, LongSerializer.INSTANCE, IntSerializer.INSTANCE));
-        List<Long> out = new ArrayList<>();
-        for (Long t : counts.keys()) {
+        TreeSet<Long> out = new TreeSet<>();
+        for (Long t : pendingCounts().keys()) {
             out.add(t);
         }
-        out.sort(null);
+        out.addAll(pendingCensus().keySet());
+        return new ArrayList<>(out);
+    }
+
+    private MapState<Long, Integer> pendingCounts() {
+        return function.getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                TrainerFunction.PENDING_COUNT_STATE, LongSerializer.INSTANCE, IntSerializer.INSTANCE));
+    }
+
+    /** The {@value TrainerFunction#PENDING_CENSUS_STATE} entries: series started, by time stamp. */
+    TreeMap<Long, Long> pendingCensus() throws Exception {
+        key();
+        TreeMap<Long, Long> out = new TreeMap<>();
+        for (Map.Entry<Long, Long> e : function.getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                TrainerFunction.PENDING_CENSUS_STATE, LongSerializer.INSTANCE, LongSerializer.INSTANCE)).entries()) {
+            out.put(e.getKey(), e.getValue());
+        }
         return out;
     }
 
-    /** The entries of {@value TrainerFunction#PENDING_STATE}: one per waiting input. */
+    /** The entries of {@value TrainerFunction#PENDING_STATE} (one per waiting window) and of the census counts. */
     int pendingEntries() throws Exception {
         key();
         MapState<Tuple2<Long, Integer>, TrainerInput> pending = function.getRuntimeContext().getMapState(
@@ -238,13 +256,48 @@ final class TrainerHarness implements AutoCloseable {
         for (Tuple2<Long, Integer> ignored : pending.keys()) {
             n++;
         }
-        return n;
+        return n + pendingCensus().size();
     }
 
-    /** The inputs the watermark has not passed. */
-    List<TrainerInput> pending() throws Exception {
+    /** What the watermark has not passed: the windows, and the census as a count per time stamp. */
+    Waiting pending() throws Exception {
         key();
-        return function.pendingInputs();
+        return new Waiting(function.pendingWindows(), pendingCensus());
+    }
+
+    /**
+     * Inputs waiting in the trainer, as its state holds them: each window, and per time stamp how many
+     * series started (a census record carries nothing else the trainer keeps).
+     */
+    record Waiting(List<TrainerInput> windows, TreeMap<Long, Long> census) {
+
+        static Waiting of(List<TrainerInput> inputs) {
+            TreeMap<Long, Long> census = new TreeMap<>();
+            List<TrainerInput> windows = new ArrayList<>();
+            for (TrainerInput in : inputs) {
+                if (in.isCensus()) {
+                    census.merge(in.time(), 1L, Long::sum);
+                } else {
+                    windows.add(in);
+                }
+            }
+            windows.sort(TrainerInput::compare);
+            return new Waiting(windows, census);
+        }
+
+        /** Inputs: windows and series started. */
+        long size() {
+            return windows.size() + census.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        boolean isEmpty() {
+            return size() == 0;
+        }
+
+        /** Map entries: one per window, one per census time stamp. */
+        int entries() {
+            return windows.size() + census.size();
+        }
     }
 
     /** The {@value TrainerFunction#FED_STATE} value: the newest time stamp fed (null before any). */

@@ -55,7 +55,7 @@ public final class ModelTrainer {
         fresh = true;
     }
 
-    /** Counts {@code n} series that started (before this trainer existed). */
+    /** Counts {@code n} series that started (at one time stamp, or before this trainer existed). */
     public void seriesStarted(long n) {
         series += n;
         fresh |= n > 0;
