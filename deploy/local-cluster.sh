@@ -104,6 +104,9 @@ io.tmp.dirs: $DIR/tmp
 # size limit fails every checkpoint once state is larger than a few MiB.
 state.backend.type: $STATE_BACKEND
 execution.checkpointing.incremental: true
+# Every event reads its series' state by key: a Bloom filter per SST file lets a lookup skip the
+# files that do not hold the key instead of searching each one.
+state.backend.rocksdb.use-bloom-filter: true
 execution.checkpointing.dir: file://$DIR/checkpoints
 execution.checkpointing.savepoint-dir: file://$DIR/savepoints
 # Keep the last checkpoint of a cancelled job, so it can be resumed like a savepoint.

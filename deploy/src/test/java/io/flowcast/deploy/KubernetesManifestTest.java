@@ -96,6 +96,7 @@ class KubernetesManifestTest {
         Configuration conf = Configuration.fromMap(settings);
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(conf.toMap()).containsEntry("state.backend.rocksdb.use-bloom-filter", "true");
         String mount = document("FlinkDeployment").at("/spec/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText();
         assertThat(mount).isNotEmpty();
         for (ConfigOption<String> dir : List.of(CheckpointingOptions.CHECKPOINTS_DIRECTORY,

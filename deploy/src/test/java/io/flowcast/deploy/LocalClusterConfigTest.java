@@ -28,6 +28,7 @@ class LocalClusterConfigTest {
         Configuration conf = GlobalConfiguration.loadConfiguration(confDir.toString());
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(conf.toMap()).containsEntry("state.backend.rocksdb.use-bloom-filter", "true");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file://" + dir.resolve("checkpoints"));
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isEqualTo("file://" + dir.resolve("savepoints"));
         assertThat(dir.resolve("checkpoints")).isDirectory();
