@@ -3,9 +3,8 @@ package io.flowcast.jobs.ingest;
 /**
  * What a series key may be, besides non-blank: at most a maximum of UTF-8 bytes (a setting,
  * {@code --max-key-bytes}), and text that has a UTF-8 form. Keys live in every series' state, in
- * every forecast and training record, so one unbounded key costs every stage that holds it (a key
- * beyond 65,535 bytes of modified UTF-8 cannot even be written by {@code DataOutput.writeUTF}); a
- * lone UTF-16 surrogate (JSON {@code "\ud800"}) has no UTF-8 form and would be echoed as JSON that
+ * every forecast and training record, so one unbounded key costs every stage that holds it; a
+ * lone UTF-16 surrogate (U+D800 written as a JSON escape) has no UTF-8 form and would be echoed as JSON that
  * strict readers refuse.
  */
 public final class SeriesKeys {

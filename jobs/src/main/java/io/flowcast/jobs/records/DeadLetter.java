@@ -81,7 +81,7 @@ public class DeadLetter {
 
     /**
      * {@code text} cut to {@link #MAX_TEXT_CHARS} characters (ending in "..." when cut) with every lone
-     * surrogate replaced by U+FFFD: JSON writers escape one as {@code \ud800}, which strict readers refuse.
+     * surrogate replaced by U+FFFD: JSON writers escape one (U+D800 as a backslash-u escape), which strict readers refuse.
      */
     static String boundedText(String text) {
         if (text == null) {
