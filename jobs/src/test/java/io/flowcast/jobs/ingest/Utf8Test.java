@@ -1,23 +1,27 @@
 package io.flowcast.jobs.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@link Utf8} agrees with the JDK's strict UTF-8 decoder, byte string by byte string. */
 class Utf8Test {
 
-    private static boolean jdkAccepts(byte[] bytes) {
+    private final CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    private boolean jdkAccepts(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
+            strict.reset().decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -25,11 +29,11 @@ class Utf8Test {
     }
 
     @Test
-    void agreesWithTheJdkOn200000RandomAndMutatedByteStrings() {
+    void agreesWithTheJdkOn100000RandomAndMutatedByteStrings() {
         Random random = new Random(11);
         String[] seeds = {"station-7", "\u00e9t\u00e9", "\u6771\u4eac", "\ud83d\ude00!", "\u07ff\u0800\uffff", "\udbff\udfff"};
         int accepted = 0;
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 100_000; i++) {
             byte[] bytes;
             if (i % 2 == 0) {
                 bytes = new byte[random.nextInt(8)];
@@ -45,12 +49,14 @@ class Utf8Test {
                 }
             }
             boolean ours = Utf8.problem(bytes, true) == null;
-            assertThat(ours).as("%s", java.util.HexFormat.ofDelimiter(" ").formatHex(bytes)).isEqualTo(jdkAccepts(bytes));
+            if (ours != jdkAccepts(bytes)) {
+                fail("disagree on " + HexFormat.ofDelimiter(" ").formatHex(bytes) + ": ours " + ours);
+            }
             if (ours) {
                 accepted++;
             }
         }
-        assertThat(accepted).as("both outcomes were exercised").isBetween(10_000, 190_000);
+        assertThat(accepted).as("both outcomes were exercised").isBetween(5_000, 95_000);
     }
 
     @Test
