@@ -1,5 +1,6 @@
 package io.flowcast.jobs.cli;
 
+import io.flowcast.jobs.ingest.SeriesKeys;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.live.ForecastJob;
@@ -46,6 +47,16 @@ public final class JobOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration idleness;
 
+    @Option(names = "--max-key-bytes", defaultValue = "" + SeriesKeys.DEFAULT_MAX_BYTES,
+            description = "Longest series key accepted, in UTF-8 bytes; longer ones are dead-lettered as bad-key "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxKeyBytes;
+
+    @Option(names = "--max-ahead", defaultValue = "1d", converter = DurationConverter.class,
+            description = "An event further ahead of the wall clock is dead-lettered as future-time before it reaches "
+                    + "its series or the watermark; 0 = no limit (default: ${DEFAULT-VALUE}).")
+    Duration maxAhead;
+
     @Option(names = "--topic-observations", defaultValue = "observations", description = "(default: ${DEFAULT-VALUE})")
     String topicObservations;
     @Option(names = "--topic-forecasts", defaultValue = "forecasts", description = "(default: ${DEFAULT-VALUE})")
@@ -84,7 +95,7 @@ public final class JobOptions {
     }
 
     public ForecastJob.Settings jobSettings() {
-        return new ForecastJob.Settings(features, maxOutOfOrderness, idleness);
+        return new ForecastJob.Settings(features, maxOutOfOrderness, idleness, maxKeyBytes, maxAhead);
     }
 
     public KafkaSettings kafka(String bootstrapServers) {

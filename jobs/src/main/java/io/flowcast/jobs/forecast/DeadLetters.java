@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Observation;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * Dead letters for events the forecaster rejects. The operator no longer has the original bytes, so
@@ -36,7 +35,6 @@ final class DeadLetters {
                 values.add(v);
             }
         }
-        String raw = Base64.getEncoder().encodeToString(node.toString().getBytes(StandardCharsets.UTF_8));
-        return new DeadLetter(raw, STAGE, -1, -1, reason.code(), detail);
+        return DeadLetter.of(node.toString().getBytes(StandardCharsets.UTF_8), STAGE, -1, -1, reason.code(), detail);
     }
 }

@@ -14,20 +14,28 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the bytes of one {@code observations} record into an {@link Observation}, or says why not.
- * Pure and thread-safe; it never throws on bad input. The format is documented in docs/records.md:
+ * Pure and thread-safe; it never throws on bad input (anything unforeseen becomes {@code not-json}).
+ * The format is documented in docs/records.md:
  * <pre>{"key": "station-7", "ts": "2014-07-01T00:30:00Z" | 1404174600000, "value": 8127 | null}
  * {"key": "station-7", "ts": ..., "values": [1.5, null, 3]}</pre>
- * Checks run in this order and the first failure is reported: JSON object, key, time, value(s).
- * Unknown fields are ignored so producers can add fields without breaking the job.
+ * Checks run in this order and the first failure is reported: UTF-8 JSON object, key, time, value(s).
+ * Unknown fields are ignored so producers can add fields without breaking the job. Jackson's own
+ * limits bound the rest (nesting depth 1,000, numbers of 1,000 characters, strings of 20 M
+ * characters): beyond them a record is {@code not-json}.
  */
 public final class ObservationParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ObservationParser.class);
     /** Longest excerpt of offending input quoted in a dead letter's detail. */
     private static final int EXCERPT = 60;
+    /** Longer than any ISO-8601 instant Instant.parse accepts: such a text is refused without parsing it. */
+    private static final int MAX_TIME_TEXT = 64;
     // Strict on purpose: a duplicated field or trailing garbage means we cannot be sure what was meant.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -35,17 +43,34 @@ public final class ObservationParser implements Serializable {
             .build();
 
     private final int expectedFeatures;
+    private final int maxKeyBytes;
 
     /** @param expectedFeatures how many numbers each observation carries (1 for a univariate series) */
     public ObservationParser(int expectedFeatures) {
+        this(expectedFeatures, SeriesKeys.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param expectedFeatures how many numbers each observation carries (1 for a univariate series)
+     * @param maxKeyBytes the longest series key accepted, in UTF-8 bytes; longer ones are {@code bad-key}
+     */
+    public ObservationParser(int expectedFeatures, int maxKeyBytes) {
         if (expectedFeatures < 1) {
             throw new IllegalArgumentException("expectedFeatures must be at least 1, got " + expectedFeatures);
         }
+        if (maxKeyBytes < 1) {
+            throw new IllegalArgumentException("maxKeyBytes must be at least 1, got " + maxKeyBytes);
+        }
         this.expectedFeatures = expectedFeatures;
+        this.maxKeyBytes = maxKeyBytes;
     }
 
     public int expectedFeatures() {
         return expectedFeatures;
+    }
+
+    public int maxKeyBytes() {
+        return maxKeyBytes;
     }
 
     /**
@@ -53,8 +78,22 @@ public final class ObservationParser implements Serializable {
      * @param recordKey the Kafka record key, used as the series key when the JSON has none; may be null
      */
     public ParseResult parse(byte[] value, byte[] recordKey) {
+        try {
+            return parseChecked(value, recordKey);
+        } catch (RuntimeException e) {
+            // A case no rule foresaw: one dead letter, never a failed job (it would meet the record again).
+            LOG.warn("unforeseen failure parsing a record; it is dead-lettered as not-json", e);
+            return reject(RejectReason.NOT_JSON, "could not be read: " + e);
+        }
+    }
+
+    private ParseResult parseChecked(byte[] value, byte[] recordKey) {
         if (value == null || value.length == 0) {
             return reject(RejectReason.NOT_JSON, value == null ? "record has no value (tombstone)" : "record value is empty");
+        }
+        String encoding = encodingProblem(value);
+        if (encoding != null) {
+            return reject(RejectReason.NOT_JSON, encoding);
         }
         JsonNode root;
         try {
@@ -76,8 +115,29 @@ public final class ObservationParser implements Serializable {
                 return reject(RejectReason.NO_KEY, "\"key\" must be a non-empty string, got " + excerpt(keyNode));
             }
             key = keyNode.textValue();
+            long bytes = SeriesKeys.utf8Length(key);
+            if (bytes < 0) {
+                return reject(RejectReason.BAD_KEY, "\"key\" holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff "
+                        + "escape), which has no UTF-8 form");
+            }
+            if (bytes > maxKeyBytes) {
+                return reject(RejectReason.BAD_KEY, "\"key\" is " + bytes + " bytes of UTF-8; at most " + maxKeyBytes
+                        + " are accepted");
+            }
         } else if (recordKey != null && recordKey.length > 0) {
+            if (recordKey.length > maxKeyBytes) {
+                return reject(RejectReason.BAD_KEY, "the record key (the series key: no \"key\" in the JSON) is "
+                        + recordKey.length + " bytes; at most " + maxKeyBytes + " are accepted");
+            }
+            String malformed = Utf8.problem(recordKey, true);
+            if (malformed != null) {
+                return reject(RejectReason.BAD_KEY, "the record key (the series key: no \"key\" in the JSON) is not "
+                        + "valid UTF-8: " + malformed);
+            }
             key = new String(recordKey, StandardCharsets.UTF_8);
+            if (key.isBlank()) {
+                return reject(RejectReason.NO_KEY, "no \"key\" in the JSON and the record key is blank");
+            }
         } else {
             return reject(RejectReason.NO_KEY, "no \"key\" in the JSON and no Kafka record key");
         }
@@ -89,6 +149,9 @@ public final class ObservationParser implements Serializable {
         long timestamp;
         if (tsNode.isTextual()) {
             try {
+                if (tsNode.textValue().length() > MAX_TIME_TEXT) {
+                    throw new DateTimeException("too long for an instant");
+                }
                 timestamp = IsoInstants.epochMillis(tsNode.textValue());
             } catch (DateTimeException | ArithmeticException e) {
                 return reject(RejectReason.BAD_TIME, "\"ts\" is not an ISO-8601 instant with a zone offset "
@@ -99,6 +162,10 @@ public final class ObservationParser implements Serializable {
         } else {
             return reject(RejectReason.BAD_TIME, "\"ts\" must be an ISO-8601 string or integer epoch milliseconds, got "
                     + excerpt(tsNode));
+        }
+        if (!EventTimeRange.contains(timestamp)) {
+            return reject(RejectReason.BAD_TIME, "\"ts\" " + excerpt(tsNode) + " is outside the accepted range "
+                    + EventTimeRange.describe());
         }
 
         JsonNode single = root.get("value");
@@ -135,6 +202,41 @@ public final class ObservationParser implements Serializable {
             return reject(RejectReason.NO_VALUE, "neither \"value\" nor \"values\"");
         }
         return new Accepted(new Observation(key, timestamp, tsNode.asText(), values));
+    }
+
+    /**
+     * Why {@code value} is not UTF-8 JSON text, or null. Jackson would guess UTF-16 or UTF-32 from the
+     * first bytes and read such a record; the format says UTF-8, without a byte order mark (RFC 8259).
+     */
+    private static String encodingProblem(byte[] value) {
+        if (startsWith(value, 0xEF, 0xBB, 0xBF)) {
+            return "starts with a byte order mark (EF BB BF): records must be UTF-8 without one";
+        }
+        if (startsWith(value, 0x00, 0x00, 0xFE, 0xFF) || startsWith(value, 0xFF, 0xFE, 0x00, 0x00)) {
+            return "starts with a UTF-32 byte order mark: records must be UTF-8";
+        }
+        if (startsWith(value, 0xFE, 0xFF) || startsWith(value, 0xFF, 0xFE)) {
+            return "starts with a UTF-16 byte order mark: records must be UTF-8";
+        }
+        String problem = Utf8.problem(value, false);
+        if (problem == null) {
+            return null;
+        }
+        return problem.startsWith("a NUL byte")
+                ? "not UTF-8 (" + problem + ": UTF-16 or UTF-32 text?); records must be UTF-8"
+                : "not valid UTF-8: " + problem;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stores a finite number or NaN (for null = missing) at {@code out[i]}; returns a problem or null. */

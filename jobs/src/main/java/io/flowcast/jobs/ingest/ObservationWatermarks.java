@@ -13,6 +13,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * <p>Watermarks are generated after parsing (parsing must not fail in the source), so one generator
  * covers all partitions a source subtask reads: the out-of-orderness must also cover the skew
  * between those partitions.
+ *
+ * <p>Only accepted observations get here: times in {@link EventTimeRange} and no further ahead of the
+ * wall clock than {@link FutureTimeRule} allows, so one far-future event cannot drag the watermark
+ * (and every event-time timer behind it) years ahead.
  */
 public final class ObservationWatermarks {
 

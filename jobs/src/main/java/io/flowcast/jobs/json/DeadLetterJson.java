@@ -9,7 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The JSON form of a {@link DeadLetter} on the {@code dead-letters} topic (docs/schemas/dead-letters.schema.json). */
+/**
+ * The JSON form of a {@link DeadLetter} on the {@code dead-letters} topic (docs/schemas/dead-letters.schema.json).
+ * Its size is bounded by {@link DeadLetter}'s own bounds, whoever made it.
+ */
 public final class DeadLetterJson {
 
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -28,6 +31,8 @@ public final class DeadLetterJson {
             g.writeNumberField("partition", d.partition);
             g.writeNumberField("offset", d.offset);
             g.writeStringField("rawBase64", d.rawBase64);
+            g.writeNumberField("rawSize", d.rawSize);
+            g.writeBooleanField("rawTruncated", d.rawTruncated);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
@@ -35,9 +40,21 @@ public final class DeadLetterJson {
         return out.toByteArray();
     }
 
+    /** Also reads dead letters written before {@code rawSize} and {@code rawTruncated} existed (whole values). */
     public static DeadLetter read(byte[] json) throws IOException {
         JsonNode n = MAPPER.readTree(json);
-        return new DeadLetter(n.get("rawBase64").textValue(), n.get("topic").textValue(), n.get("partition").intValue(),
-                n.get("offset").longValue(), n.get("reason").textValue(), n.get("detail").textValue());
+        String raw = n.get("rawBase64").textValue();
+        String topic = n.get("topic").textValue();
+        int partition = n.get("partition").intValue();
+        long offset = n.get("offset").longValue();
+        String reason = n.get("reason").textValue();
+        String detail = n.get("detail").textValue();
+        JsonNode size = n.get("rawSize");
+        if (size == null) {
+            return new DeadLetter(raw, topic, partition, offset, reason, detail);
+        }
+        JsonNode truncated = n.get("rawTruncated");
+        return new DeadLetter(raw, size.intValue(), truncated != null && truncated.booleanValue(), topic, partition,
+                offset, reason, detail);
     }
 }

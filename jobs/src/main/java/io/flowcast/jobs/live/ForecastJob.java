@@ -3,9 +3,11 @@ package io.flowcast.jobs.live;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import io.flowcast.jobs.train.TrainingPipeline;
+import io.flowcast.jobs.ingest.FutureTimeRule;
 import io.flowcast.jobs.ingest.ObservationParser;
 import io.flowcast.jobs.ingest.ObservationWatermarks;
 import io.flowcast.jobs.ingest.ParseObservations;
+import io.flowcast.jobs.ingest.SeriesKeys;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.RawKafkaRecord;
@@ -38,9 +40,16 @@ public final class ForecastJob {
      * @param maxOutOfOrderness how far event time may go backwards before an event counts as late
      * @param idleness a source subtask without data for this long stops holding back the watermark
      *     (zero: never)
+     * @param maxKeyBytes the longest series key accepted, in UTF-8 bytes ({@code bad-key} beyond)
+     * @param maxAhead how far ahead of the wall clock an event may be ({@code future-time} beyond; zero: any)
      */
-    public record Settings(int expectedFeatures, Duration maxOutOfOrderness, Duration idleness)
-            implements Serializable {
+    public record Settings(int expectedFeatures, Duration maxOutOfOrderness, Duration idleness, int maxKeyBytes,
+            Duration maxAhead) implements Serializable {
+
+        /** With the default input limits ({@link #defaults()}'s key length and time ahead). */
+        public Settings(int expectedFeatures, Duration maxOutOfOrderness, Duration idleness) {
+            this(expectedFeatures, maxOutOfOrderness, idleness, SeriesKeys.DEFAULT_MAX_BYTES, FutureTimeRule.DEFAULT_MAX_AHEAD);
+        }
 
         public static Settings defaults() {
             return new Settings(1, Duration.ofMinutes(1), Duration.ofSeconds(10));
@@ -120,7 +129,8 @@ public final class ForecastJob {
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "observations source")
                 .uid("observations-source");
         SingleOutputStreamOperator<Observation> parsed = raw
-                .process(new ParseObservations(new ObservationParser(settings.expectedFeatures())))
+                .process(new ParseObservations(new ObservationParser(settings.expectedFeatures(), settings.maxKeyBytes()),
+                        new FutureTimeRule(settings.maxAhead())))
                 .name("parse + validate")
                 .uid("parse-observations");
         DataStream<Observation> timed = parsed

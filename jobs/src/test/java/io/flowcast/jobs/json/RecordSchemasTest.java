@@ -74,6 +74,24 @@ class RecordSchemasTest {
         DeadLetter tombstone = new DeadLetter(null, "observations", 0, 7, "not-json", "record has no value (tombstone)");
         assertThat(validate("dead-letters.schema.json", DeadLetterJson.write(tombstone))).isEmpty();
         assertThat(DeadLetterJson.read(DeadLetterJson.write(tombstone))).isEqualTo(tombstone);
+
+        JsonNode written = MAPPER.readTree(DeadLetterJson.write(d));
+        assertThat(written.get("rawSize").intValue()).isEqualTo(11);
+        assertThat(written.get("rawTruncated").booleanValue()).isFalse();
+        DeadLetter cut = DeadLetter.of(new byte[DeadLetter.MAX_RAW_BYTES + 1], "observations", 0, 8, "not-json", "x");
+        assertThat(validate("dead-letters.schema.json", DeadLetterJson.write(cut))).isEmpty();
+        assertThat(DeadLetterJson.read(DeadLetterJson.write(cut))).isEqualTo(cut);
+        assertThat(cut.rawTruncated).isTrue();
+    }
+
+    @Test
+    void deadLettersWrittenBeforeTheBoundsAreStillRead() throws IOException {
+        byte[] old = ("{\"reason\":\"no-key\",\"detail\":\"d\",\"topic\":\"observations\",\"partition\":1,"
+                + "\"offset\":42,\"rawBase64\":\"eyJrZXkiOiJhIn0=\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(validate("dead-letters.schema.json", old)).isEmpty();
+        DeadLetter d = DeadLetterJson.read(old);
+        assertThat(d.rawSize).isEqualTo(11);
+        assertThat(d.rawTruncated).isFalse();
     }
 
     @Test
