@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * library's {@link ResidualForecaster} exactly as {@code OnlineForecaster} does (append the event,
  * forecast horizons 1..H with the model serving the series' model name and the one before it), so the
  * job's forecasts are the library's. Models come on the broadcast input ({@link ModelRecord}s, checked by
- * {@link ModelRecordCheck} as they are decoded) or preloaded at construction; a {@link ModelTimeline} per model name picks the
+ * {@link ModelRecordCheck} before anything is held) or preloaded at construction; a {@link ModelTimeline} per model name picks the
  * version serving an event. The rules, also in {@code docs/forecaster.md}:
  *
  * <ul>
