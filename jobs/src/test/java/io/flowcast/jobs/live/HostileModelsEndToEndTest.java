@@ -113,7 +113,7 @@ class HostileModelsEndToEndTest {
             produceModel(producer, topics.models(), model(name, 1));
             Thread.sleep(2_000); // the broadcast side and the events are independent streams: give the model a head start
             produceEvents(producer, topics.observations(), 0, perPhase);
-            awaitCommitted(topics.forecasts(), perPhase * KEYS.length);
+            awaitCommitted(job, topics.forecasts(), perPhase * KEYS.length);
 
             for (Hostile h : hostile) {
                 producer.send(h.record()).get();
@@ -121,12 +121,14 @@ class HostileModelsEndToEndTest {
             produceModel(producer, topics.models(), model(name, 2));
             Thread.sleep(2_000);
             produceEvents(producer, topics.observations(), perPhase, 2 * perPhase);
-            awaitCommitted(topics.forecasts(), 2 * perPhase * KEYS.length);
-            awaitCommitted(topics.deadLetters(), hostile.size());
+            awaitCommitted(job, topics.forecasts(), 2 * perPhase * KEYS.length);
+            awaitCommitted(job, topics.deadLetters(), hostile.size());
             Thread.sleep(1_000); // a duplicate, if any, would be committed by the next checkpoints
             statusAtEnd = job.getJobStatus().get();
         } finally {
-            job.cancel().get();
+            if (!job.getJobExecutionResult().isDone()) {
+                job.cancel().get();
+            }
         }
         assertThat(statusAtEnd).as("the job never failed (restarts are off)").isEqualTo(JobStatus.RUNNING);
 
@@ -142,7 +144,7 @@ class HostileModelsEndToEndTest {
         }
         for (String key : KEYS) {
             List<Long> versions = List.copyOf(versionsByKey.get(key).values());
-            assertThat(versions).hasSize(2 * perPhase).containsOnly(0L, 1L, 2L);
+            assertThat(versions).hasSize(2 * perPhase).isSubsetOf(0L, 1L, 2L);
             assertThat(versions.get(perPhase - 1)).as("v1 serves before the hostile records").isEqualTo(1L);
             assertThat(versions.get(versions.size() - 1)).as("the good new version serves").isEqualTo(2L);
             assertThat(versions).as("versions only move forward").isSorted();
@@ -220,9 +222,22 @@ class HostileModelsEndToEndTest {
         producer.flush();
     }
 
-    private static void awaitCommitted(String topic, int count) throws InterruptedException {
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return String.valueOf(root);
+    }
+
+    /** Waits for {@code count} committed records on {@code topic}; fails at once, with the cause, if the job ends. */
+    private static void awaitCommitted(JobClient job, String topic, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (ReadCommitted.readAll(kafka.bootstrapServers(), topic, Duration.ofSeconds(20)).size() < count) {
+            if (job.getJobExecutionResult().isDone()) {
+                throw new AssertionError("the job ended (restarts are off) before " + count + " records were committed to "
+                        + topic + ": " + job.getJobExecutionResult().handle((r, e) -> rootCause(e)).join());
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("fewer than " + count + " records committed to " + topic + " within 60 s");
             }
