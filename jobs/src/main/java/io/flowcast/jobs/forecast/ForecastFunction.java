@@ -22,7 +22,6 @@ import io.flowcast.model.online.WindowCutter;
 import io.flowcast.model.online.WindowSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * library's {@link ResidualForecaster} exactly as {@code OnlineForecaster} does (append the event,
  * forecast horizons 1..H with the model serving the series' model name and the one before it), so the
  * job's forecasts are the library's. Models come on the broadcast input ({@link ModelRecord}s, checked by
- * {@link ModelRecordCheck} as they are decoded) or preloaded at construction; a {@link ModelTimeline} per model name picks the
+ * {@link ModelRecordCheck} before anything is held) or preloaded at construction; a {@link ModelTimeline} per model name picks the
  * version serving an event. The rules, also in {@code docs/forecaster.md}:
  *
  * <ul>
@@ -138,6 +137,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
     private transient float[] high;
     private transient int ringLength;
     private transient ForecastMetrics metrics;
+    private transient ModelRecordCheck modelCheck;
     /** The models restored from broadcast state are held (done at the first element of either input). */
     private transient boolean modelsRestored;
     /**
@@ -216,6 +216,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
             ringLength = Math.max(ringLength, StepDetection.EVENTS); // the step is detected from the history
         }
         LOG.info("LSTM kernel: {}", GateKernels.describe());
+        modelCheck = new ModelRecordCheck(settings);
         ModelNames names = settings.modelNames();
         if (names.fixedName() != null) {
             fixed = timeline(names.fixedName());
@@ -223,9 +224,9 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         for (ModelRecord r : preloaded) {
             ServingModel m;
             try {
-                m = r.parse();
-            } catch (ModelFormatException e) {
-                throw new IllegalArgumentException("preloaded model " + r + " does not parse: " + e.getMessage(), e);
+                m = modelCheck.checkHeld(r);
+            } catch (ModelFormatException | RuntimeException e) {
+                throw new IllegalArgumentException("preloaded model " + r + " cannot serve here: " + e.getMessage(), e);
             }
             hold(m, true);
         }
@@ -353,34 +354,34 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         return eventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : eventTime + ttl;
     }
 
+    /**
+     * A record of the model stream: taken (held, and stored in broadcast state) only if
+     * {@link ModelRecordCheck} says so; otherwise rejected or ignored, the models held unchanged.
+     * Every subtask receives each record and decides alike (the check reads only the record and the
+     * versions held); subtask 0 alone writes a rejected record's dead letter.
+     */
     @Override
     public void processBroadcastElement(ModelRecord r, Context ctx, Collector<Forecast> out) throws Exception {
         metrics.modelsReceived.inc();
         if (!modelsRestored) {
             restoreModels(ctx.getBroadcastState(MODELS));
         }
-        ServingModel m;
-        try {
-            m = ModelRecordCheck.parse(r);
-        } catch (ModelFormatException | RuntimeException e) {
-            metrics.modelsRejected.inc();
-            // Every subtask receives (and rejects) its copy of the broadcast; one of them reports it.
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-                String problem = ModelRecordCheck.describe(e);
-                LOG.warn("model record {} rejected: {}; the models serving now stay", r, problem);
-                ctx.output(DEAD_LETTERS, new DeadLetter(r.payload == null ? null
-                        : Base64.getEncoder().encodeToString(r.payload), ModelRecordCheck.TOPIC, -1, -1,
-                        RejectReason.BAD_MODEL.code(), "model record " + r.name + " v" + r.version + " rejected: "
-                        + problem));
-            }
-            return;
+        ModelRecordCheck.Verdict verdict = modelCheck.check(r, r.name == null ? null : timelines.get(r.name),
+                System.currentTimeMillis());
+        switch (verdict.kind()) {
+            case REJECTED -> rejectModel(ctx, r, verdict.problem());
+            case HELD -> LOG.debug("model {} v{} is already held", r.name, r.version);
+            case STALE -> LOG.info("model {} v{} is older than the newest version held ({}); not taken", r.name,
+                    r.version, timelines.get(r.name).newestVersion());
+            case TAKE -> take(verdict.model(), r, ctx.getBroadcastState(MODELS));
         }
+    }
+
+    private void take(ServingModel m, ModelRecord r, BroadcastState<String, ModelRecord> state) throws Exception {
         List<ServingModel> dropped = hold(m, false);
-        if (dropped == null) {
-            LOG.debug("model {} v{} is already held", m.name(), m.version());
+        if (dropped == null) { // the check saw it was not held: cannot happen
             return;
         }
-        BroadcastState<String, ModelRecord> state = ctx.getBroadcastState(MODELS);
         state.put(stateKey(m.name(), m.version()),
                 new ModelRecord(r.name, r.version, r.trainedUpTo, r.payload.clone())); // the input may be reused
         for (ServingModel d : dropped) {
@@ -388,6 +389,16 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         }
         LOG.info("model {} v{} (trained up to {}) received; held: {}", m.name(), m.version(), m.info().trainedUpTo(),
                 describe());
+    }
+
+    private void rejectModel(Context ctx, ModelRecord r, String problem) {
+        metrics.modelsRejected.inc();
+        // Every subtask receives (and rejects) its copy of the broadcast; one of them reports it.
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            LOG.warn("model record {} rejected: {}; the models held stay: {}", BadModelDeadLetter.describe(r), problem,
+                    describe());
+            ctx.output(DEAD_LETTERS, BadModelDeadLetter.of(r, problem));
+        }
     }
 
     /**
@@ -399,10 +410,10 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         int n = 0;
         for (Map.Entry<String, ModelRecord> e : state.immutableEntries()) {
             try {
-                hold(e.getValue().parse(), false);
+                hold(modelCheck.checkHeld(e.getValue()), false);
                 n++;
-            } catch (ModelFormatException ex) {
-                LOG.warn("restored model record {} does not parse ({}); left out", e.getKey(), ex.getMessage());
+            } catch (ModelFormatException | RuntimeException ex) {
+                LOG.warn("restored model record {} cannot serve here ({}); left out", e.getKey(), ex.getMessage());
             }
         }
         if (n > 0) {

@@ -77,6 +77,21 @@ final class ModelTimeline {
         }
     }
 
+    /** The newest version held; 0 when none is. */
+    long newestVersion() {
+        return models.isEmpty() ? 0 : models.get(models.size() - 1).version();
+    }
+
+    /** Whether {@code version} is held. */
+    boolean holds(long version) {
+        for (ServingModel m : models) {
+            if (m.version() == version) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Versions held, ascending. */
     long[] versions() {
         long[] v = new long[models.size()];

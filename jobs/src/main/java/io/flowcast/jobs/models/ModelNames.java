@@ -56,6 +56,18 @@ public record ModelNames(String fixedName, List<String> fileKeys) implements Ser
         return slash < 0 ? seriesKey : seriesKey.substring(0, slash);
     }
 
+    /**
+     * Whether {@link #of} names {@code name} for some series key: with a fixed name, that name; per
+     * file, any name without a slash (a file key, or the part of a series key before its first
+     * slash). The forecaster holds no model that could serve none of its series.
+     */
+    public boolean serves(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        return fixedName != null ? fixedName.equals(name) : fileKeys.contains(name) || name.indexOf('/') < 0;
+    }
+
     @Override
     public String toString() {
         return fixedName != null ? "model " + fixedName : "a model per file" + (fileKeys.isEmpty() ? "" : " (" + fileKeys.size() + " files)");

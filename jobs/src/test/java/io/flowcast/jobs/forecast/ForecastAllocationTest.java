@@ -50,7 +50,8 @@ class ForecastAllocationTest {
              Harnessed reference = new Harnessed(new CoBroadcastWithKeyedOperator<>(new EmitForecast(),
                      List.of(ForecastFunction.MODELS)))) {
             if (model) {
-                ModelRecord r = TestModels.record(settings.modelNames().fixedName(), 1, Long.MIN_VALUE, false);
+                ModelRecord r = ModelRecord.of(TestModels.model(settings.modelNames().fixedName(), 1, Long.MIN_VALUE,
+                        false, settings.horizons())); // a model serves only at the job's horizons
                 forecaster.harness.processBroadcastElement(new StreamRecord<>(r, 0));
             }
             // Rounds alternate, so code both share (the harness) is compiled alike before either counts.

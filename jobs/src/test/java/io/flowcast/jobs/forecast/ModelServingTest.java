@@ -118,14 +118,17 @@ class ModelServingTest {
 
     @Test
     void theCheckRejectsWhatDoesNotParseAndPassesTheRest() {
+        ModelRecordCheck check = new ModelRecordCheck(settings);
+        long now = System.currentTimeMillis();
         ModelRecord good = TestModels.record(NAME, 1, 0, false);
-        assertThat(ModelRecordCheck.problem(good)).isNull();
-        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, -1, Long.MIN_VALUE, new byte[] {1, 2, 3}))).contains("TRUNCATED");
-        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, 1, Long.MIN_VALUE, null))).contains("TRUNCATED");
-        assertThat(ModelRecordCheck.problem(new ModelRecord("other", 1, 0, good.payload))).contains("MALFORMED");
+        assertThat(check.check(good, null, now).kind()).isEqualTo(ModelRecordCheck.Verdict.Kind.TAKE);
+        assertThat(check.check(new ModelRecord(NAME, -1, Long.MIN_VALUE, new byte[] {1, 2, 3}), null, now).problem())
+                .contains("TRUNCATED");
+        assertThat(check.check(new ModelRecord(NAME, 1, Long.MIN_VALUE, null), null, now).problem()).contains("TRUNCATED");
+        assertThat(check.check(new ModelRecord("other", 1, 0, good.payload), null, now).problem()).contains("MALFORMED");
         byte[] bad = Arrays.copyOf(good.payload, good.payload.length);
         bad[0] = 'X';
-        assertThat(ModelRecordCheck.problem(new ModelRecord(NAME, 1, 0, bad))).contains("NOT_A_MODEL_FILE");
+        assertThat(check.check(new ModelRecord(NAME, 1, 0, bad), null, now).problem()).contains("NOT_A_MODEL_FILE");
     }
 
     @Test

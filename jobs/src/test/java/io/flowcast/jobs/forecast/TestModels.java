@@ -4,7 +4,6 @@ import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.model.CellType;
 import io.flowcast.model.NetConfig;
 import io.flowcast.model.RecurrentNet;
-import io.flowcast.model.features.CalendarFeatures;
 import io.flowcast.model.online.ServingModel;
 
 /** Small {@link ServingModel}s built directly: a seeded LSTM residual net, distinct per version. */
@@ -23,11 +22,15 @@ final class TestModels {
      * that series' own running scaler.)
      */
     static ServingModel model(String name, long version, long trainedUpTo, boolean quantiles) {
-        ServingModel.Shape shape = new ServingModel.Shape(HORIZON, WINDOW, SEASON, 1, quantiles);
-        NetConfig config = new NetConfig(CellType.LSTM, 1 + CalendarFeatures.SIZE + HORIZON + 1, 4, 1,
-                HORIZON * shape.outputsPerHorizon());
-        float[] baseline = new float[2 * HORIZON];
-        for (int k = 0; k < HORIZON; k++) {
+        return model(name, version, trainedUpTo, quantiles, HORIZON);
+    }
+
+    /** As {@link #model(String, long, long, boolean)}, forecasting {@code horizon} steps. */
+    static ServingModel model(String name, long version, long trainedUpTo, boolean quantiles, int horizon) {
+        ServingModel.Shape shape = new ServingModel.Shape(horizon, WINDOW, SEASON, 1, quantiles);
+        NetConfig config = new NetConfig(CellType.LSTM, shape.inputSize(), 4, 1, horizon * shape.outputsPerHorizon());
+        float[] baseline = new float[2 * horizon];
+        for (int k = 0; k < horizon; k++) {
             baseline[2 * k] = 0.6f + 0.01f * version;
             baseline[2 * k + 1] = 0.3f;
         }

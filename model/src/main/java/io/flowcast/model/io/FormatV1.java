@@ -93,12 +93,15 @@ final class FormatV1 {
         Map<String, String> metadata = metadata(in);
         StreamingScaler scaler = scaler(in);
 
-        ParameterLayout layout = new ParameterLayout(config);
         int count = in.count("parameter count");
-        if (count != layout.size()) {
+        // Compared before the layout is built: a hostile config (a billion layers, a hidden size whose
+        // matrices overflow an int) would otherwise cost its size in time and memory, or wrap around.
+        long needed = parameterCount(config);
+        if (count != needed) {
             throw new ModelFormatException(Problem.PARAMETER_COUNT_MISMATCH, "file has " + count
-                    + " parameters but its " + config + " needs " + layout.size());
+                    + " parameters but its " + config + " needs " + (needed < 0 ? "more than 2^63" : needed));
         }
+        ParameterLayout layout = new ParameterLayout(config);
         float[] params = in.floats(count, "parameters");
         if (in.remaining() != 0) {
             throw new ModelFormatException(Problem.MALFORMED, in.remaining()
@@ -111,6 +114,24 @@ final class FormatV1 {
             }
         }
         return new SavedModel(RecurrentNet.withParameters(config, params), metadata, scaler);
+    }
+
+    /**
+     * The parameters {@code config} needs, in exact long arithmetic (-1 past 2^63): the count
+     * {@link ParameterLayout} lays out, per layer {@code G*H*(in_k + H) + 2*G*H}, then the head's
+     * {@code outputs*(H + 1)}.
+     */
+    static long parameterCount(NetConfig config) {
+        try {
+            long hidden = config.hiddenSize();
+            long rows = Math.multiplyExact((long) config.cell().gates(), hidden);
+            long first = Math.multiplyExact(rows, config.inputSize() + hidden + 2);
+            long above = Math.multiplyExact(Math.multiplyExact(rows, 2 * hidden + 2), config.numLayers() - 1L);
+            long head = Math.multiplyExact((long) config.outputSize(), hidden + 1);
+            return Math.addExact(Math.addExact(first, above), head);
+        } catch (ArithmeticException e) {
+            return -1;
+        }
     }
 
     private static NetConfig config(BodyReader in) throws ModelFormatException {

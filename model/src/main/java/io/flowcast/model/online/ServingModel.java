@@ -1,6 +1,7 @@
 package io.flowcast.model.online;
 
 import io.flowcast.model.RecurrentNet;
+import io.flowcast.model.features.CalendarFeatures;
 
 /**
  * One published version of a model: everything a forecaster needs to serve it, and what it was
@@ -53,6 +54,15 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
             return new Shape(recipe.horizon(), recipe.window(), recipe.season(), recipe.seasons(), recipe.quantiles());
         }
 
+        /**
+         * Values per step the forecaster feeds the net: the width of the rows {@link InputRows}
+         * writes for this shape (the value, the calendar, and with a season the reference of this
+         * step and of every horizon). A net of another width cannot serve this shape.
+         */
+        public int inputSize() {
+            return 1 + CalendarFeatures.SIZE + (season > 0 ? horizon + 1 : 0);
+        }
+
         /** Head outputs per horizon. */
         public int outputsPerHorizon() {
             return quantiles ? QUANTILES.length : 1;
@@ -94,6 +104,22 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
             throw new IllegalArgumentException("net has " + net.config().outputSize() + " outputs, the shape needs "
                     + shape.horizon() * shape.outputsPerHorizon());
         }
+    }
+
+    /**
+     * Why a {@link ResidualForecaster} cannot serve this model, or null if it can: a net must read
+     * the rows the forecaster writes for this shape ({@link Shape#inputSize()}). The constructor
+     * does not refuse such a model (files written by the first release are read as they are); a
+     * server checks this before it takes a model, since a net of another width fails at its first
+     * forecast, and again on every restart for as long as the model is held.
+     */
+    public String servingProblem() {
+        if (net != null && net.config().inputSize() != shape.inputSize()) {
+            return "net reads " + net.config().inputSize() + " inputs per step, the forecaster feeds "
+                    + shape.inputSize() + " (value, " + CalendarFeatures.SIZE + " calendar"
+                    + (shape.season() > 0 ? ", " + (shape.horizon() + 1) + " seasonal references" : "") + ")";
+        }
+        return null;
     }
 
     /**

@@ -182,6 +182,15 @@ public final class ServingModelFormat {
         }
         for (int k = 0; k < keys; k++) {
             in.readUTF();
+            // A scaler's arrays are allocated before they are read: refuse a feature count the bytes
+            // left cannot hold, or a hostile record would claim gigabytes.
+            in.mark(4);
+            int features = in.readInt();
+            in.reset();
+            if (features < 0 || 16L * features > in.available()) {
+                throw new ModelFormatException(Problem.MALFORMED, "a scaler of " + features + " features, "
+                        + in.available() + " bytes left");
+            }
             StreamingScaler.readFrom(in);
         }
     }

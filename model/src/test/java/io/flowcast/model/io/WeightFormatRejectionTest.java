@@ -132,6 +132,31 @@ class WeightFormatRejectionTest {
     }
 
     @Test
+    void aConfigFarLargerThanItsParametersIsRefusedWithoutBuildingIt() {
+        int sizes = ModelBytes.sizesOffset(GOOD);
+        // A billion layers would cost a billion layout entries, a hidden size of 2^30 overflows an int
+        // (its count could wrap to the stored one): both are compared in exact arithmetic first.
+        long started = System.nanoTime();
+        refused(ModelBytes.reseal(ModelBytes.putI32(GOOD, sizes + 8, 1_000_000_000)), Problem.PARAMETER_COUNT_MISMATCH,
+                "numLayers=1000000000");
+        refused(ModelBytes.reseal(ModelBytes.putI32(GOOD, sizes + 4, 1 << 30)), Problem.PARAMETER_COUNT_MISMATCH,
+                "hiddenSize=1073741824");
+        refused(ModelBytes.reseal(ModelBytes.putI32(ModelBytes.putI32(GOOD, sizes + 4, Integer.MAX_VALUE), sizes + 8,
+                Integer.MAX_VALUE)), Problem.PARAMETER_COUNT_MISMATCH, "needs more than 2^63");
+        assertTrue(System.nanoTime() - started < 1_000_000_000L, "refused at once");
+    }
+
+    @Test
+    void theExactCountIsTheLayoutsForEveryCellAndDepth() {
+        for (CellType cell : CellType.values()) {
+            for (int layers = 1; layers <= 3; layers++) {
+                NetConfig config = new NetConfig(cell, 7, 5, layers, 4);
+                assertEquals(new ParameterLayout(config).size(), FormatV1.parameterCount(config), config.toString());
+            }
+        }
+    }
+
+    @Test
     void nonFiniteParametersAreRefusedNamingTheTensorElement() {
         int at = ModelBytes.parametersOffset(GOOD, PARAMS);
         ParameterLayout layout = MODEL.net().layout();

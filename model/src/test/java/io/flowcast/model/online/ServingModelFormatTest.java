@@ -80,6 +80,60 @@ class ServingModelFormatTest {
         assertEquals(Problem.TRUNCATED, problem(new byte[0]));
     }
 
+    @Test
+    void aFirstReleaseRecordClaimingAHugeScalerIsRefusedBeforeAllocatingIt() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeInt(0x4643534D);
+        out.writeInt(1);
+        out.writeInt(0); // length, patched below
+        out.writeUTF("m");
+        out.writeLong(1);
+        for (int field : new int[] {3, 6, 12, 2}) {
+            out.writeInt(field);
+        }
+        out.writeByte(0);
+        out.writeLong(0);
+        out.writeInt(1);
+        out.writeDouble(0.1);
+        out.writeDouble(0.2);
+        out.writeLong(1);
+        out.writeInt(6);
+        for (int i = 0; i < 6; i++) {
+            out.writeFloat(0.5f);
+        }
+        out.writeInt(0); // residual quantiles
+        out.writeInt(1); // one series' scaler
+        out.writeUTF("a");
+        out.writeInt(1 << 30); // features: 2^31 doubles, 16 GiB, if allocated
+        out.writeInt(0); // no net
+        out.writeInt(0); // checksum, set below
+        byte[] b = bytes.toByteArray();
+        java.nio.ByteBuffer.wrap(b, 8, 4).putInt(b.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 0, b.length - 4);
+        java.nio.ByteBuffer.wrap(b, b.length - 4, 4).putInt((int) crc.getValue());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ServingModelFormat.fromBytes(b));
+        assertEquals(Problem.MALFORMED, e.problem());
+        assertTrue(e.getMessage().contains("a scaler of 1073741824 features"), e.getMessage());
+    }
+
+    @Test
+    void servingProblemNamesANetThatDoesNotReadWhatTheForecasterFeeds() {
+        ServingModel.Shape shape = new ServingModel.Shape(3, 6, 12, 2, false);
+        assertEquals(1 + 4 + 3 + 1, shape.inputSize());
+        assertEquals(new InputRows(3, 12, 2).size(), shape.inputSize());
+        assertEquals(new InputRows(3, 0, 0).size(), new ServingModel.Shape(3, 6, 0, 0, false).inputSize());
+        // The first release's fixture model reads 12 values a step where 9 are fed: it decodes, it cannot serve.
+        assertEquals("net reads 12 inputs per step, the forecaster feeds 9 (value, 4 calendar, 4 seasonal references)",
+                sample(true).servingProblem());
+        assertEquals(null, sample(false).servingProblem());
+        RecurrentNet fits = RecurrentNet.initialized(new NetConfig(CellType.GRU, 9, 5, 1, 3), 9L);
+        ServingModel m = sample(true);
+        assertEquals(null, new ServingModel(m.name(), m.version(), shape, fits, m.baseline(), m.residualQuantiles(),
+                m.info()).servingProblem());
+    }
+
     private static Problem problem(byte[] bytes) {
         return assertThrows(ModelFormatException.class, () -> ServingModelFormat.fromBytes(bytes)).problem();
     }
