@@ -69,11 +69,12 @@ trap 'exit 130' INT TERM
 command -v jq >/dev/null && command -v curl >/dev/null || die "needs curl and jq (apt-get install curl jq)"
 
 # One run on a fresh broker (its topics empty: it deletes its data when it stops) and a fresh cluster;
-# $1 = name, $2 = kill (1: SIGKILL the TaskManager once half of the records are committed).
+# $1 = name, $2 = kill (1: SIGKILL the TaskManager once half of the records are committed), $3 = the
+# first port to try for the broker (each run its own: clients of the last one may still knock on its).
 run() {
   local name=$1 kill=$2 port bootstrap job out=$WORK/$1
   mkdir -p "$out"
-  port=$(free_port_from 19092)
+  port=$(free_port_from "$3")
   bootstrap=127.0.0.1:$port
   "${FLOWCAST[@]}" kafka --port "$port" --partitions 2 >"$out/kafka.out" 2>"$out/kafka.log" &
   KAFKA_PID=$!
@@ -84,7 +85,7 @@ run() {
     sleep 1
   done
   export FLINK_REST_PORT
-  FLINK_REST_PORT=$(free_port_from 18081)
+  FLINK_REST_PORT=$(free_port_from $(($3 - 1011)))
   rm -rf "$FLOWCAST_CLUSTER_DIR"
   "$DEPLOY/local-cluster.sh" start 2>&1 | sed 's/^/        /'
   job=$("$DEPLOY/submit.sh" --rest "http://127.0.0.1:$FLINK_REST_PORT" -- --bootstrap-servers "$bootstrap" \
@@ -119,8 +120,8 @@ run() {
   jq -c 'del(.emittedAt)' "$out/committed.jsonl" | sort >"$out/records.sorted"
 }
 
-run reference 0
-run killed 1
+run reference 0 19092
+run killed 1 19192
 
 ref=$WORK/reference/records.sorted
 got=$WORK/killed/records.sorted
