@@ -123,11 +123,16 @@ class ForecastUpgradeTest {
 
     /** Everything sent before the snapshot. */
     static void before(ForecastHarness h) throws Exception {
+        before(h, true);
+    }
+
+    /** @param models whether v1 and v2 come (without: every series is served by the baseline until the snapshot) */
+    static void before(ForecastHarness h, boolean models) throws Exception {
         for (int step = 0; step <= SNAPSHOT_AFTER_STEP; step++) {
-            if (step == 10) {
+            if (step == 10 && models) {
                 h.sendModel(lstm8(1, 9));
             }
-            if (step == 25) {
+            if (step == 25 && models) {
                 h.sendModel(lstm8(2, 24));
             }
             h.send(ForecastHarness.obs("a", time(step), step == 13 ? Float.NaN : wave(step, 0, 50)));
@@ -296,6 +301,33 @@ class ForecastUpgradeTest {
         int slot = a.serving().version(0) == 3 ? 0 : 1;
         assertThat(a.serving().version(slot)).isEqualTo(3);
         assertThat(a.serving().state(slot)).as("GRU H=16: h only").hasSize(16);
+    }
+
+    /**
+     * What re-warming means: under the GRU H=16 version, a restored series (whose recurrent states
+     * were built by LSTM H=8 versions, of the same size) forecasts exactly as a series with the same
+     * history that no net ever served (no ensemble here, so only the new version's state counts).
+     * Stepping the LSTM's state with the GRU's weights would not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void underANetOfAnotherCellASeriesForecastsAsIfNoNetHadServedItBefore(String backend) throws Exception {
+        ModelRecord gru16 = model(3, V3_AT_STEP - 1, CellType.GRU, 16, 6);
+        ForecastSettings single = SETTINGS.withEnsemble(false);
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                Path.of(ForecastUpgradeTest.class.getResource(RESOURCES + fixture(backend)).toURI()).toString());
+        try (ForecastHarness restored = new ForecastHarness(single, List.of(), TRAINING, backend(backend), snapshot);
+                ForecastHarness never = new ForecastHarness(single, List.of(), TRAINING, backend(backend), null)) {
+            before(never, false);
+            Emitted atSnapshot = Emitted.by(never);
+            after(never, gru16);
+            after(restored, gru16);
+            List<String> expected = outputs(never, atSnapshot).stream().filter(o -> o.contains("\"modelVersion\":3"))
+                    .toList();
+            assertThat(expected).as("forecasts by the GRU version").hasSizeGreaterThan(50);
+            assertThat(outputs(restored, Emitted.NONE)).filteredOn(o -> o.contains("\"modelVersion\":3"))
+                    .containsExactlyElementsOf(expected);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
