@@ -8,6 +8,9 @@
 #   deploy/local-cluster.sh status    exit 0 and print the overview if it is up
 #   deploy/local-cluster.sh stop      stop both JVMs (by the process ids recorded at start)
 #   deploy/local-cluster.sh conf      only generate conf/ (what start would run with) and print its path
+#   deploy/local-cluster.sh kill-taskmanager
+#                                     SIGKILL the TaskManager JVM (a crash: no shutdown hook runs), start a
+#                                     new one, wait until it registers (deploy/e2e-kill.sh)
 #
 # Settings (environment):
 #   FLINK_REST_PORT       web UI / REST port (default 8081)
@@ -228,6 +231,30 @@ local-cluster: up in $((SECONDS - started)) s
 EOF
 }
 
+# A TaskManager crash and its replacement: the running job fails over to the new one from its last
+# checkpoint (the restart strategy of a checkpointed job retries without end).
+kill_taskmanager() {
+  local pid url before now started=$SECONDS
+  pid=$(live_pid taskmanager) || die "no TaskManager running"
+  live_pid jobmanager >/dev/null || die "no JobManager running"
+  command -v jq >/dev/null || die "needs jq"
+  url=$(rest_url)
+  before=$(curl -sf --max-time 5 "$url/taskmanagers" | jq -r '.taskmanagers[].id')
+  kill -9 "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  say "killed taskmanager ($pid) with SIGKILL"
+  launch taskmanager "$(flink_classpath)" org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+  # The new TaskManager registers at once; the dead one is dropped when its heartbeats fail.
+  while :; do
+    now=$(curl -sf --max-time 2 "$url/taskmanagers" | jq -r '.taskmanagers[].id' 2>/dev/null) || now=
+    [[ -n $now ]] && grep -qvxF -f <(echo "$before") <<<"$now" && break
+    live_pid taskmanager >/dev/null || die "the new taskmanager exited; logs in $DIR/log"
+    ((SECONDS - started <= START_TIMEOUT)) || die "the new taskmanager did not register in $START_TIMEOUT s"
+    sleep 1
+  done
+  say "new taskmanager ($(live_pid taskmanager)) registered $((SECONDS - started)) s after the kill"
+}
+
 # Only the configuration, for a look at it (and for the deploy module's tests) without starting anything.
 conf() {
   if live_pid jobmanager >/dev/null || live_pid taskmanager >/dev/null; then
@@ -255,5 +282,6 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   conf) conf ;;
-  *) echo "usage: $0 start|stop|status|conf" >&2; exit 2 ;;
+  kill-taskmanager) kill_taskmanager ;;
+  *) echo "usage: $0 start|stop|status|conf|kill-taskmanager" >&2; exit 2 ;;
 esac

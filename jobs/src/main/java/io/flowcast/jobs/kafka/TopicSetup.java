@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    /** How often {@link #awaitLeadersServing} asks, 100 ms apart. */
+    private static final int READY_ATTEMPTS = 100;
 
     private TopicSetup() {
     }
@@ -127,10 +131,22 @@ public final class TopicSetup {
      */
     private static void awaitLeadersServing(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
-                description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
-                        OffsetSpec.latest())));
-        admin.listOffsets(partitions).all().get();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
+                        description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+                                OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException e) {
+                // A busy broker can still answer UNKNOWN_TOPIC_OR_PARTITION here, which the admin
+                // client passes on instead of retrying: ask again, for a while.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == READY_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
 import io.flowcast.jobs.train.TrainerInput;
 import io.flowcast.jobs.train.TrainingSettings;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -40,15 +41,32 @@ public final class ForecastPipeline implements ForecastStage {
     private final ArrayList<ModelRecord> preloaded;
     /** Null: no training windows. */
     private final TrainingSettings training;
+    private final Functions functions;
+
+    /**
+     * Makes the keyed forecaster's function from the pipeline's settings. The job uses
+     * {@code ForecastFunction::new}; a test may pass a subclass (one that injects a failure, say), so
+     * that the graph under test is this one and not a copy of it.
+     */
+    @FunctionalInterface
+    public interface Functions extends Serializable {
+        ForecastFunction create(ForecastSettings settings, List<ModelRecord> preloaded, TrainingSettings training);
+    }
 
     /**
      * @param preloaded models held from the start (all versions kept; each serves events after its trainedUpTo)
      * @param training  cut training windows for these settings; null: forecast only
      */
     public ForecastPipeline(ForecastSettings settings, List<ModelRecord> preloaded, TrainingSettings training) {
+        this(settings, preloaded, training, ForecastFunction::new);
+    }
+
+    private ForecastPipeline(ForecastSettings settings, List<ModelRecord> preloaded, TrainingSettings training,
+                             Functions functions) {
         this.settings = settings;
         this.preloaded = new ArrayList<>(preloaded);
         this.training = training;
+        this.functions = functions;
     }
 
     /** @param preloaded models held from the start (all versions kept; each serves events after its trainedUpTo) */
@@ -63,7 +81,12 @@ public final class ForecastPipeline implements ForecastStage {
 
     @Override
     public ForecastPipeline cuttingWindows(TrainingSettings training) {
-        return new ForecastPipeline(settings, preloaded, training);
+        return new ForecastPipeline(settings, preloaded, training, functions);
+    }
+
+    /** This pipeline, its forecaster's function made by {@code functions} (see {@link Functions}). */
+    public ForecastPipeline withFunctions(Functions functions) {
+        return new ForecastPipeline(settings, preloaded, training, functions);
     }
 
     @Override
@@ -82,7 +105,7 @@ public final class ForecastPipeline implements ForecastStage {
         SingleOutputStreamOperator<Forecast> forecasts = observations
                 .keyBy(new SeriesKey(), Types.STRING)
                 .connect(broadcast)
-                .process(new ForecastFunction(settings, preloaded, training), TypeInformation.of(Forecast.class))
+                .process(functions.create(settings, preloaded, training), TypeInformation.of(Forecast.class))
                 .name("forecast")
                 .uid(UID);
         DataStream<DeadLetter> deadLetters = forecasts.getSideOutput(ForecastFunction.DEAD_LETTERS);

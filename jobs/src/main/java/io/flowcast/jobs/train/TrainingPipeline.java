@@ -7,6 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The trainer's side of the training path: the forecaster cuts each series' windows (and counts the
@@ -31,15 +32,26 @@ public final class TrainingPipeline implements Serializable {
             new SerializerTypeInfo<>(TrainerInput.class, TrainerInputSerializer.INSTANCE);
 
     private final TrainingSettings settings;
+    private final SerializableFunction<TrainingSettings, TrainerFunction> functions;
 
     public TrainingPipeline(TrainingSettings settings) {
+        this(settings, TrainerFunction::new);
+    }
+
+    /**
+     * @param functions makes the trainer's function from the settings: {@code TrainerFunction::new} in
+     *     the job; a test may pass a subclass (one that injects a failure, say), so that the graph under
+     *     test is this one and not a copy of it
+     */
+    public TrainingPipeline(TrainingSettings settings, SerializableFunction<TrainingSettings, TrainerFunction> functions) {
         this.settings = settings;
+        this.functions = functions;
     }
 
     public DataStream<ModelRecord> apply(DataStream<TrainerInput> inputs) {
         return inputs
                 .keyBy(new ModelKey(), Types.STRING)
-                .process(new TrainerFunction(settings), TypeInformation.of(ModelRecord.class))
+                .process(functions.apply(settings), TypeInformation.of(ModelRecord.class))
                 .name("trainer").uid(TRAINER_UID);
     }
 

@@ -131,6 +131,12 @@ public final class ResidualForecaster {
             }
             return slot;
         }
+        if (slot >= 0 && (s.states[slot] == null || s.states[slot].length != net.config().stateSize())) {
+            // Not this net's state, whatever the version says (a version number reused for a net of
+            // another size, say, in a restored job): re-warmed below, as for a version never served.
+            s.versions[slot] = -1;
+            slot = -1;
+        }
         InputRows rows = rows(m);
         StreamingScaler scaler = s.live;
         long last = s.buffer.last();

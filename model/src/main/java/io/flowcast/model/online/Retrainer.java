@@ -22,7 +22,8 @@ import java.util.Locale;
  * It holds nothing per series: the serving model, the last trained net and the schedule.
  *
  * <p>A fit: the {@link BlendedBaseline} is fitted on the replay windows, then a residual net is
- * trained on them (warm-started from the serving net, cold the first time), holding out the newest
+ * trained on them (warm-started from the serving net, cold the first time or when the recipe's net
+ * changed since the restored nets were trained), holding out the newest
  * windows (time order) as validation. The net is published only if its validation loss is finite,
  * it improved on its start, and it beats the baseline alone by {@code netMargin}; failing that, the
  * new baseline alone is published if it beats the serving model on those windows; otherwise the
@@ -91,8 +92,8 @@ public final class Retrainer {
         if (samples == null) {
             return null;
         }
-        RecurrentNet servingNet = serving != null ? serving.net() : null;
-        RecurrentNet start = servingNet != null ? servingNet : trained;
+        RecurrentNet servingNet = ofThisRecipe(serving != null ? serving.net() : null);
+        RecurrentNet start = servingNet != null ? servingNet : ofThisRecipe(trained);
         boolean cold = start == null;
         RecurrentNet candidate = cold ? RecurrentNet.initialized(netConfig, recipe.seed()) : start.copy();
         TrainingConfig config = recipe.training().toBuilder()
@@ -133,6 +134,14 @@ public final class Retrainer {
                 : "the net does not beat the baseline alone by " + Math.round(100 * recipe.netMargin()) + " %";
         return new FitOutcome(report, null, "kept " + (serving == null ? "the baseline (v0)" : "v" + serving.version())
                 + ": " + why + "; " + losses);
+    }
+
+    /**
+     * {@code net} if it is the recipe's net (cell, sizes); null if not: nets restored under a recipe
+     * that changed since are neither started from (the fit is a cold one) nor judged against.
+     */
+    private RecurrentNet ofThisRecipe(RecurrentNet net) {
+        return net != null && net.config().equals(netConfig) ? net : null;
     }
 
     private ServingModel publish(RecurrentNet net, float[] baseline, float[] residualQuantiles, ServingModel.Info info) {
