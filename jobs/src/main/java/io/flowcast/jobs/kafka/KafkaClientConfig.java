@@ -1,6 +1,7 @@
 package io.flowcast.jobs.kafka;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -67,7 +68,7 @@ public record KafkaClientConfig(String bootstrapServers, Map<String, String> pro
             }
             sorted.put(k, value);
         });
-        return Map.copyOf(sorted);
+        return Collections.unmodifiableMap(sorted); // serializable, as a job graph needs
     }
 
     /** An admin client's: every request (and the wait for the first answer) bounded by the start timeout. */

@@ -31,7 +31,7 @@ public record KafkaSettings(String bootstrapServers, TopicNames topics, String g
     }
 
     public KafkaSettings {
-        // An immutable copy: serializable with the job graph, and safe from the caller's later changes.
+        // A sorted, unmodifiable copy: serializable with the job graph, safe from the caller's later changes.
         clientProperties = KafkaClientConfig.checked(clientProperties);
         if (transactionTimeout.compareTo(BROKER_DEFAULT_MAX_TRANSACTION_TIMEOUT) > 0) {
             throw new IllegalArgumentException("transaction timeout " + transactionTimeout
