@@ -325,7 +325,7 @@ public final class LiveRun {
                 return 1;
             }
         }
-        out.println("stopping: shutdown requested (Ctrl-C)");
+        out.println("stopping: shutdown requested (Ctrl-C or SIGTERM)");
         out.flush();
         return INTERRUPTED_EXIT_CODE;
     }

@@ -77,7 +77,7 @@ final class RunFolder implements AutoCloseable {
             if (failure == null) {
                 Thread.sleep(STAYS_GONE.toMillis());
                 if (!Files.exists(path)) {
-                    LOG.info("deleted the run's folder {}", path);
+                    LOG.debug("deleted the run's folder {}", path);
                     return;
                 }
             }

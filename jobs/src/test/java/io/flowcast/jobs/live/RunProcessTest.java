@@ -60,7 +60,7 @@ class RunProcessTest {
         double stopSeconds = (System.nanoTime() - signalled) / 1e9;
 
         assertThat(run.exitValue()).as(output()).isEqualTo(130); // the JVM's exit code for SIGINT
-        assertThat(stdout()).contains("stopping: shutdown requested (Ctrl-C)");
+        assertThat(stdout()).contains("stopping: shutdown requested (Ctrl-C or SIGTERM)");
         assertCleanlyStopped(tmp);
         System.out.printf("run stopped %.1f s after SIGINT%n", stopSeconds);
     }
