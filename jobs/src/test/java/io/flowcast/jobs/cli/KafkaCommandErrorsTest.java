@@ -93,6 +93,13 @@ class KafkaCommandErrorsTest {
     }
 
     @Test
+    void theJobOptionsOfRunAndTheClusterJobCarryThemIntoTheJobsKafkaSettings() {
+        JobOptions job = picocli.CommandLine.populateCommand(new JobOptions(),
+                "--kafka-property", "security.protocol=SSL", "--kafka-property", "ssl.truststore.location=" + TRUSTSTORE);
+        assertThat(job.kafka("broker:9093").clientProperties()).isEqualTo(SSL);
+    }
+
+    @Test
     void kafkaPropertiesComeFromFlagsAndAFileAndManagedKeysAreRefused() throws Exception {
         Path file = Files.writeString(temp.resolve("client.properties"),
                 "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n");
