@@ -194,9 +194,7 @@ public final class LiveRun {
                 throw e;
             }
             LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(o.webUiAddress()))) {
-                return startJob(bootstrap, freshBroker, checkpoints, folder, s.getLocalPort());
-            }
+            return startJob(bootstrap, freshBroker, checkpoints, folder, freePort(o.webUiAddress()));
         }
     }
 
@@ -367,13 +365,17 @@ public final class LiveRun {
 
     /** 8081 like a Flink cluster when it is free, so the usual URL works; else any free port. */
     private static int webUiPort(String address) throws IOException {
-        InetAddress bindTo = InetAddress.getByName(address);
-        try (ServerSocket s = new ServerSocket(DEFAULT_WEB_UI_PORT, 1, bindTo)) {
+        try (ServerSocket s = new ServerSocket(DEFAULT_WEB_UI_PORT, 1, InetAddress.getByName(address))) {
             return DEFAULT_WEB_UI_PORT;
         } catch (IOException taken) {
-            try (ServerSocket s = new ServerSocket(0, 1, bindTo)) {
-                return s.getLocalPort();
-            }
+            return freePort(address);
+        }
+    }
+
+    /** A port free now; closed again before it is returned, so that Flink can bind it. */
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return s.getLocalPort();
         }
     }
 

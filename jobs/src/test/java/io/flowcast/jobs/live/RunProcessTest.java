@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,7 @@ class RunProcessTest {
         Process run = start(tmp, "--speed", "50");
         awaitOutput("job RUNNING", 120);
         assertThat(run.descendants().count()).as("no process of its own").isZero();
+        assertThat(nonLoopbackListeners(run.pid())).as("every port it listens on is on 127.0.0.1").isEmpty();
 
         long signalled = System.nanoTime();
         Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).inheritIO().start();
@@ -63,6 +65,26 @@ class RunProcessTest {
         assertThat(stdout()).contains("stopping: shutdown requested (Ctrl-C or SIGTERM)");
         assertCleanlyStopped(tmp);
         System.out.printf("run stopped %.1f s after SIGINT%n", stopSeconds);
+    }
+
+    /**
+     * The process's listening TCP sockets that are not on the loopback address, from {@code ss}
+     * (iproute2); the check is skipped where {@code ss} is missing.
+     */
+    private static List<String> nonLoopbackListeners(long pid) throws Exception {
+        Process ss;
+        try {
+            ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+        } catch (IOException noSs) {
+            Assumptions.abort("no ss on this machine: " + noSs.getMessage());
+            return List.of();
+        }
+        String listing = new String(ss.getInputStream().readAllBytes());
+        assertThat(ss.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        List<String> mine = listing.lines().filter(l -> l.contains("pid=" + pid + ",")).toList();
+        assertThat(mine).as("ss shows the process's listeners:\n" + listing).hasSizeGreaterThanOrEqualTo(3);
+        return mine.stream().filter(l -> !l.matches(".*\\s(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1\\]):\\d+\\s.*"))
+                .toList();
     }
 
     private void assertCleanlyStopped(Path tmp) throws IOException {
