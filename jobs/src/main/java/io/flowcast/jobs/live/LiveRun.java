@@ -145,6 +145,7 @@ public final class LiveRun {
                     : " with client properties " + String.join(", ", o.kafkaProperties().keySet()));
         }
         out.flush();
+        stopIfRequested();
         KafkaClientConfig kafkaClients = new KafkaClientConfig(bootstrap, o.kafkaProperties(), o.kafkaTimeout());
         TopicSetup.ensureTopics(kafkaClients, o.topics(), o.partitions(), (short) 1);
         out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed); models on %s%n", o.topics().observations(),
@@ -158,6 +159,7 @@ public final class LiveRun {
         // Pushed before the job, so closed after it has stopped: nothing writes into the folder as it goes.
         RunCheckpoints checkpoints = RunCheckpoints.choose(o.checkpointDir(), o.flinkConf(), folder.path());
         toClose.push(checkpoints);
+        stopIfRequested();
         JobClient job = startJob(bootstrap, o.bootstrapServers() == null, checkpoints, folder);
         Feeder feeder = null;
         if (series != null) {
@@ -326,6 +328,13 @@ public final class LiveRun {
         out.println("stopping: shutdown requested (Ctrl-C or SIGTERM)");
         out.flush();
         return INTERRUPTED_EXIT_CODE;
+    }
+
+    /** Ctrl-C while starting: start nothing more ({@link #run()} stops what has started). */
+    private void stopIfRequested() {
+        if (stopRequested) {
+            throw new IllegalStateException("stopped while starting");
+        }
     }
 
     private static String failureOf(JobClient job) {
