@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,7 +138,7 @@ public final class TopicSetup {
                     throw new IllegalStateException("could not create topics on " + bootstrapServers, e.getCause());
                 }
             }
-            awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList());
+            awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList(), kafka.startTimeout());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not set up topics on " + bootstrapServers, e.getCause());
         }
@@ -181,12 +182,25 @@ public final class TopicSetup {
      * until delivery.timeout.ms drops it (KAFKA-15591, seen here with Kafka 4.2.0). A ListOffsets
      * request is answered by the same local log, and the admin client retries it until it is.
      */
-    private static void awaitLeadersServing(Admin admin, List<String> topics)
+    private static void awaitLeadersServing(Admin admin, List<String> topics, Duration patience)
             throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
-                description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
-                        OffsetSpec.latest())));
-        admin.listOffsets(partitions).all().get();
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
+                        description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+                                OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException e) {
+                // The broker may not know a topic the controller has just created: describeTopics does
+                // not retry that itself.
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
