@@ -120,6 +120,20 @@ class KafkaCommandErrorsTest {
     }
 
     @Test
+    void withDebugTheOneLineIsFollowedByTheStackTrace() {
+        try {
+            Result r = run("tail", "--bootstrap-servers", "127.0.0.1:9092", "--kafka-properties", "/no/such.properties",
+                    "--debug");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err().lines().findFirst()).hasValue(
+                    "flowcast tail: --kafka-properties /no/such.properties: no such file");
+            assertThat(r.err()).contains("java.lang.IllegalArgumentException").contains("\tat io.flowcast.jobs.cli.");
+        } finally {
+            CommandErrors.debug = false;
+        }
+    }
+
+    @Test
     void anUnexpectedErrorIsOneLineWithItsRootCauseAndTheStackTraceOnlyWithDebug() {
         Exception e = new IllegalStateException("could not set up topics on h:1",
                 new RuntimeException("wrapper", new java.net.ConnectException("Connection refused")));
