@@ -41,8 +41,10 @@ final class CommandErrors implements IExecutionExceptionHandler {
      * for any other, what it is and its root cause, which is where such a chain's news is.
      */
     static String oneLine(Throwable e, boolean expected) {
-        String text = e.getMessage() != null ? e.getMessage() : e.toString();
-        if (!expected) {
+        String text;
+        if (expected) {
+            text = e.getMessage() != null ? e.getMessage() : e.toString();
+        } else {
             text = e.getMessage() != null ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.toString();
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
