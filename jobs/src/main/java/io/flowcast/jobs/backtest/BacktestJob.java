@@ -55,6 +55,11 @@ public final class BacktestJob {
             throws Exception {
         long started = System.nanoTime();
         List<SeriesFile> files = SeriesFiles.list(input);
+        // Every header read first: a file that cannot be a series fails here, in one line, before any job.
+        List<String> series = new ArrayList<>();
+        for (SeriesFile file : files) {
+            series.addAll(SeriesCsvReader.keys(file));
+        }
         ModelNames perFile = ModelNames.perFile(files.stream().map(f -> f.key).toList());
         settings = settings.withModelNames(perFile);
         List<ModelRecord> models = List.of();
@@ -77,10 +82,6 @@ public final class BacktestJob {
                 WatermarkStrategy.<Observation>noWatermarks().withTimestampAssigner((o, ignored) -> o.timestamp));
         ForecastStage.Outputs outputs = new ForecastPipeline(settings, models).apply(timed);
 
-        List<String> series = new ArrayList<>();
-        for (SeriesFile file : files) {
-            series.addAll(SeriesCsvReader.keys(file));
-        }
         Map<String, Integer> seriesIndex = new HashMap<>();
         for (int i = 0; i < series.size(); i++) {
             seriesIndex.put(series.get(i), i);

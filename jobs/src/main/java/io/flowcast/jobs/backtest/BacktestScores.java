@@ -168,4 +168,27 @@ public final class BacktestScores {
     public long missingValues() {
         return missingValues;
     }
+
+    /**
+     * Why no figure at all could be computed (every horizon's NRMSE and WAPE NaN), or null when some
+     * could: no usable row, no pair of a forecast and a later value, or series without spread.
+     */
+    public static String whyNothingScored(BacktestRun run, BacktestScores scores) {
+        boolean anyFigure = scores.perHorizon().stream()
+                .anyMatch(s -> !Double.isNaN(s.nrmse()) || !Double.isNaN(s.wape()));
+        if (anyFigure) {
+            return null;
+        }
+        if (run.forecastCount() == 0) {
+            return "no row was read as an observation" + (run.deadLetters().isEmpty() ? " (no data rows)"
+                    : " (" + run.deadLetters().size() + " rows rejected: " + run.deadLettersByReason() + ")");
+        }
+        long pairs = scores.perHorizon().stream().mapToLong(Score::pairs).sum();
+        if (pairs == 0) {
+            return run.forecastCount() + " forecasts, but none has a later observed value to compare with "
+                    + "(series shorter than the horizon plus --skip, or values missing)";
+        }
+        return pairs + " forecast-value pairs, but every series is constant and zero (no spread for NRMSE, "
+                + "no volume for WAPE)";
+    }
 }

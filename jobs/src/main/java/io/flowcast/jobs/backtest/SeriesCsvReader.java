@@ -84,6 +84,12 @@ public final class SeriesCsvReader {
                 return null;
             }
             String[] columns = first.replace("\uFEFF", "").split(",", -1);
+            if (columns.length < 2) {
+                // Every row would then lack its value: say so once, before anything runs.
+                throw new IllegalArgumentException(fileKey + ": the first line ("
+                        + abbreviate(first) + ") has no value column; expected a header such as timestamp,value "
+                        + "or timestamp,series1,series2,...");
+            }
             String line = in.readLine();
             boolean nupic = line != null && line.toLowerCase(Locale.ROOT).startsWith("datetime");
             if (nupic) {
@@ -92,6 +98,11 @@ public final class SeriesCsvReader {
             }
             return new Header(columns.length, SeriesCsvReader.keys(fileKey, columns, nupic), nupic ? 3 : 1, line);
         }
+    }
+
+    private static String abbreviate(String line) {
+        String printable = line.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? "'" + printable + "'" : "'" + printable.substring(0, 40) + "...'";
     }
 
     private static String[] keys(String fileKey, String[] columns, boolean nupic) {

@@ -23,7 +23,7 @@ public final class SeriesFiles {
             return List.of(new SeriesFile(input.toString(), stem(input.getFileName().toString())));
         }
         if (!Files.isDirectory(input)) {
-            throw new IOException("no such file or folder: " + input);
+            throw new IllegalArgumentException("no such file or folder: " + input);
         }
         try (Stream<Path> walk = Files.walk(input)) {
             List<SeriesFile> files = walk.filter(Files::isRegularFile)
@@ -32,7 +32,7 @@ public final class SeriesFiles {
                     .sorted((a, b) -> a.key.compareTo(b.key))
                     .toList();
             if (files.isEmpty()) {
-                throw new IOException("no .csv files under " + input);
+                throw new IllegalArgumentException("no .csv files under " + input);
             }
             return files;
         }

@@ -17,17 +17,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code backtest}: the forecasting operators over CSV files as a bounded job; writes every forecast, prints accuracy. */
-@Command(name = "backtest", description = "Run the forecaster over a CSV file or a folder of them; write every forecast and print accuracy.")
+@Command(name = "backtest", description = {
+        "Run the forecaster over a CSV file or a folder of them; write every forecast and print accuracy.",
+        "Exit code 2, with one line saying why, when the input is missing or yields nothing to score."})
 final class BacktestCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--input", required = true, description = "A CSV file, or a folder searched recursively for *.csv.")
     Path input;
@@ -56,7 +64,10 @@ final class BacktestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        PrintStream o = System.out;
+        PrintWriter o = spec.commandLine().getOut();
+        if (!Files.exists(input)) {
+            throw new IllegalArgumentException("--input " + input + ": no such file or folder");
+        }
         ForecastSettings settings = forecast.settings();
         TrainingSettings trainingSettings = training.settings(settings.horizons(), ModelNames.perFile());
         o.println("backtest " + input + ", parallelism " + parallelism + ", " + settings);
@@ -72,6 +83,12 @@ final class BacktestCommand implements Callable<Integer> {
         o.println("dead letters " + run.deadLetters().size() + (run.deadLetters().isEmpty() ? "" : " " + run.deadLettersByReason()));
         printExamples(o, run);
         BacktestScores scores = BacktestJob.score(run, settings.horizons(), skip);
+        String unscorable = BacktestScores.whyNothingScored(run, scores);
+        if (unscorable != null) {
+            // A table of NaN is no result: say why, and fail, so a script does not take it for one.
+            o.flush();
+            throw new IllegalArgumentException("nothing to score in " + input + ": " + unscorable);
+        }
         o.println("missing values " + scores.missingValues() + " (forecast through with the value imputed; not scored)");
         o.println("accuracy (" + (trainingSettings == null ? "" : "trained models; ") + "model version 0 = "
                 + (settings.seasonLength() == 0 ? "persistence" : "seasonal naive, season " + settings.seasonLength())
@@ -96,11 +113,12 @@ final class BacktestCommand implements Callable<Integer> {
             }
         }
         o.printf(Locale.ROOT, "done in %.1f s (job %.1f s)%n", (System.nanoTime() - started) / 1e9, run.seconds());
+        o.flush();
         return 0;
     }
 
     /** Per model (file): versions published, how many were the baseline alone, the newest's validation loss. */
-    private static void printModels(PrintStream o, BacktestRun run) throws Exception {
+    private static void printModels(PrintWriter o, BacktestRun run) throws Exception {
         Map<String, List<ServingModel>> byName = new TreeMap<>();
         for (ModelRecord r : run.models()) {
             byName.computeIfAbsent(r.name, k -> new ArrayList<>()).add(r.parse());
@@ -118,7 +136,7 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     /** One row per file: its series' mean NRMSE and WAPE at the first and last horizon, and persistence's. */
-    private static void printPerFile(PrintStream o, BacktestRun run, BacktestScores scores) {
+    private static void printPerFile(PrintWriter o, BacktestRun run, BacktestScores scores) {
         int last = scores.perHorizon().size();
         o.printf(Locale.ROOT, "| file | series | events | versions | h=1 NRMSE (persistence) | h=%d NRMSE (persistence) | h=%d WAPE (persistence) |%n", last, last);
         o.println("| --- | --- | --- | --- | --- | --- | --- |");
@@ -157,7 +175,7 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     /** The first few dead letters of each reason, so a late or unreadable row can be found in its file. */
-    private static void printExamples(PrintStream o, BacktestRun run) {
+    private static void printExamples(PrintWriter o, BacktestRun run) {
         String reason = null;
         int shown = 0;
         for (DeadLetter d : run.deadLetters()) {

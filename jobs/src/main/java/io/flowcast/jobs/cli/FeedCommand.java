@@ -3,6 +3,7 @@ package io.flowcast.jobs.cli;
 import io.flowcast.jobs.feed.DataFolder;
 import io.flowcast.jobs.feed.Feeder;
 import io.flowcast.jobs.feed.WideCsvSeries;
+import io.flowcast.jobs.kafka.KafkaClientConfig;
 import io.flowcast.jobs.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,20 +48,18 @@ final class FeedCommand implements Callable<Integer> {
     @Mixin
     DataSetOptions dataSet;
 
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        Path file;
-        try {
-            file = DataFolder.dataset(dataSet.data, dataSet.dataset);
-            TopicSetup.requireTopics(bootstrapServers, List.of(topic));
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("flowcast feed: " + e.getMessage());
-            return 2;
-        }
+        KafkaClientConfig kafka = kafkaClient.config(bootstrapServers);
+        Path file = DataFolder.dataset(dataSet.data, dataSet.dataset);
+        TopicSetup.requireTopics(kafka, List.of(topic));
         try (WideCsvSeries series = new WideCsvSeries(file, dataSet.zone);
-                Feeder feeder = new Feeder(bootstrapServers, topic, series, dataSet.speed, limit)) {
+                Feeder feeder = new Feeder(kafka, topic, series, dataSet.speed, limit)) {
             for (long i = 0; i < skip && series.hasNext(); i++) {
                 series.next();
             }

@@ -27,6 +27,9 @@ public final class JobOptions {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = "--train-only", description = "Only train and publish to the models topic; another job (run with --no-train) forecasts.")
     boolean trainOnly;
 
@@ -99,7 +102,13 @@ public final class JobOptions {
     }
 
     public KafkaSettings kafka(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, topics(), groupId, transactionalIdPrefix, transactionTimeout);
+        return new KafkaSettings(bootstrapServers, topics(), groupId, transactionalIdPrefix, transactionTimeout,
+                kafkaClient.properties());
+    }
+
+    /** The Kafka client settings ({@code --kafka-property}, {@code --kafka-properties}, {@code --kafka-timeout}). */
+    public KafkaClientOptions kafkaClient() {
+        return kafkaClient;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.flowcast.jobs.cli;
 
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code java -jar flowcast.jar <command>}: the one entry point of the fat jar. */
@@ -22,7 +24,29 @@ import picocli.CommandLine.ScopeType;
         })
 public final class Main {
 
+    /** Read by log4j2.properties: how much of an exception a console log line shows. */
+    static final String LOG_THROWABLE_PROPERTY = "flowcast.log.throwable";
+    /** Read by log4j2.properties: the level of the Kafka clients' connection warnings. */
+    static final String LOG_KAFKA_NETWORK_PROPERTY = "flowcast.log.kafka-network";
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace; log lines show whole stack traces and Kafka's "
+                    + "connection warnings.")
+    void debug(boolean on) {
+        CommandErrors.debug = on;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        // Before anything logs: the logging configuration reads these once, when it starts.
+        if (Arrays.asList(args).contains("--debug")) {
+            System.setProperty(LOG_THROWABLE_PROPERTY, "full");
+            System.setProperty(LOG_KAFKA_NETWORK_PROPERTY, "WARN");
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with flowcast's error handling: one line per error, a stack trace only with --debug. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(new CommandErrors());
     }
 }

@@ -66,6 +66,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--web-ui-port", defaultValue = "0", description = "Flink web UI port; 0 = 8081 if free, else any.")
     int webUiPort;
 
+    @Option(names = "--web-ui-address", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address the Flink web UI and REST API listen on; 0.0.0.0 = every interface, which lets "
+                    + "anyone who reaches this machine cancel or submit jobs (default: ${DEFAULT-VALUE}).")
+    String webUiAddress;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A Flink configuration setting, e.g. -D state.backend.type=rocksdb (repeatable).")
     Map<String, String> flinkConf = new LinkedHashMap<>();
@@ -76,12 +81,8 @@ final class RunCommand implements Callable<Integer> {
                 bootstrapServers, job.topics(), partitions != null ? partitions : parallelism,
                 !noFeed, dataSet.data, dataSet.dataset, dataSet.zone, dataSet.speed, limit, parallelism, checkpointInterval,
                 checkpointDir, job.groupId(), job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
-                summaryInterval, webUiPort, flinkConf);
-        try {
-            return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut()).run();
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("flowcast run: " + e.getMessage());
-            return 2;
-        }
+                summaryInterval, webUiPort, webUiAddress, flinkConf, job.kafkaClient().properties(),
+                job.kafkaClient().timeout());
+        return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut()).run();
     }
 }

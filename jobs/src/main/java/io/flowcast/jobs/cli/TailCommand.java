@@ -1,5 +1,6 @@
 package io.flowcast.jobs.cli;
 
+import io.flowcast.jobs.kafka.KafkaClientConfig;
 import io.flowcast.jobs.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,13 +51,16 @@ final class TailCommand implements Callable<Integer> {
             description = "With --max: exit 1 if N records have not arrived by then; 0 = wait forever (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = "--topic-forecasts", defaultValue = "forecasts") String topicForecasts;
     @Option(names = "--topic-dead-letters", defaultValue = "dead-letters") String topicDeadLetters;
 
     private volatile boolean stopRequested;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
@@ -63,14 +68,10 @@ final class TailCommand implements Callable<Integer> {
         long forecasts = 0;
         long deadLetters = 0;
         double firstAfter = -1;
-        try {
-            TopicSetup.requireTopics(bootstrapServers, List.of(topicForecasts, topicDeadLetters));
-        } catch (IllegalArgumentException | InterruptedException e) {
-            err.println("flowcast tail: " + e.getMessage());
-            return 2;
-        }
+        KafkaClientConfig kafka = kafkaClient.config(bootstrapServers);
+        TopicSetup.requireTopics(kafka, List.of(topicForecasts, topicDeadLetters));
         CountDownLatch finished = new CountDownLatch(1);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             // Ctrl-C: wake the consumer so this thread prints the count and closes it.
             Thread hook = new Thread(() -> {
                 stopRequested = true;
@@ -126,9 +127,8 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static KafkaConsumer<byte[], byte[]> consumer(KafkaClientConfig kafka) {
+        Properties props = kafka.consumer();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowcast-tail");

@@ -1,6 +1,7 @@
 package io.flowcast.jobs.feed;
 
 import io.flowcast.jobs.json.ObservationJson;
+import io.flowcast.jobs.kafka.KafkaClientConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Properties;
@@ -40,12 +41,17 @@ public final class Feeder implements AutoCloseable {
      */
     public Feeder(String bootstrapServers, String topic, Iterator<WideCsvSeries.Event> events, double eventsPerSecond,
             long limit) {
+        this(KafkaClientConfig.plain(bootstrapServers), topic, events, eventsPerSecond, limit);
+    }
+
+    /** @param kafka where to write, with the user's client settings (security and others) */
+    public Feeder(KafkaClientConfig kafka, String topic, Iterator<WideCsvSeries.Event> events, double eventsPerSecond,
+            long limit) {
         this.events = events;
         this.topic = topic;
         this.eventsPerSecond = eventsPerSecond;
         this.limit = limit;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.producer();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "flowcast-feeder");

@@ -58,8 +58,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port the client port on 127.0.0.1; 0 for a free one
      */
     public static EmbeddedKafka start(int port) throws Exception {
+        return start(port, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * As {@link #start(int)}, with the broker's log in a new folder under {@code parent} (a run's own
+     * temporary folder, so that everything a run writes is in one place).
+     */
+    public static EmbeddedKafka start(int port, Path parent) throws Exception {
         long started = System.nanoTime();
-        Path logDir = Files.createTempDirectory("flowcast-kafka-");
+        Path logDir = Files.createTempDirectory(Files.createDirectories(parent), "flowcast-kafka-");
         try {
             int brokerPort = port > 0 ? port : freePort();
             int controllerPort = freePort();

@@ -5,6 +5,7 @@ import io.flowcast.jobs.models.ModelRecordLimits;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -31,6 +32,8 @@ public final class KafkaConnectors {
     public static KafkaSource<RawKafkaRecord> observationSource(KafkaSettings kafka, OffsetsInitializer start,
             boolean bounded) {
         KafkaSourceBuilder<RawKafkaRecord> builder = KafkaSource.<RawKafkaRecord>builder()
+                // The user's client settings first: what the job sets below is what it relies on.
+                .setProperties(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.topics().observations())
                 .setGroupId(kafka.groupId())
@@ -47,6 +50,7 @@ public final class KafkaConnectors {
 
     public static KafkaSink<Forecast> forecastSink(KafkaSettings kafka) {
         return KafkaSink.<Forecast>builder()
+                .setKafkaProducerConfig(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(new ForecastRecordSerializer(kafka.topics().forecasts()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -60,6 +64,7 @@ public final class KafkaConnectors {
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
         return KafkaSink.<DeadLetter>builder()
+                .setKafkaProducerConfig(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(new DeadLetterRecordSerializer(kafka.topics().deadLetters()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -76,6 +81,7 @@ public final class KafkaConnectors {
      */
     public static KafkaSource<ModelRecord> modelSource(KafkaSettings kafka) {
         KafkaSourceBuilder<ModelRecord> builder = KafkaSource.<ModelRecord>builder()
+                .setProperties(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.topics().models())
                 .setGroupId(kafka.groupId() + "-models")
@@ -102,6 +108,7 @@ public final class KafkaConnectors {
     /** Publishes model versions to {@code models}, exactly once: key = model name, value = payload. */
     public static KafkaSink<ModelRecord> modelSink(KafkaSettings kafka) {
         KafkaSinkBuilder<ModelRecord> builder = KafkaSink.<ModelRecord>builder()
+                .setKafkaProducerConfig(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(new ModelRecordSerializer(kafka.topics().models()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -121,5 +128,15 @@ public final class KafkaConnectors {
         return Map.of(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(ModelRecordLimits.MAX_RECORD_BYTES),
                 ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(2L * ModelRecordLimits.MAX_RECORD_BYTES));
+    }
+
+    /**
+     * The user's client properties (security.protocol, sasl.*, ssl.*, ...) as a builder takes them; a
+     * fresh copy each time, since builders keep the object they are given.
+     */
+    private static Properties userProperties(KafkaSettings kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
+        return p;
     }
 }

@@ -1,23 +1,25 @@
 package io.flowcast.jobs.kafka;
 
 import io.flowcast.jobs.models.ModelRecordLimits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,26 +31,72 @@ public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
-    /** How often {@link #awaitLeadersServing} asks, 100 ms apart. */
-    private static final int READY_ATTEMPTS = 100;
-
     private TopicSetup() {
     }
 
     /** Fails with a message saying what to do when any of {@code names} does not exist. */
     public static void requireTopics(String bootstrapServers, List<String> names) throws InterruptedException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        requireTopics(KafkaClientConfig.plain(bootstrapServers), names);
+    }
+
+    /**
+     * Fails with a message saying what to do when any of {@code names} does not exist, or with a
+     * {@link KafkaUnavailableException} when Kafka does not answer within the config's start timeout.
+     */
+    public static void requireTopics(KafkaClientConfig kafka, List<String> names) throws InterruptedException {
+        try (Admin admin = connect(kafka)) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
             if (!missing.isEmpty()) {
-                throw new IllegalArgumentException("no topic " + String.join(", ", missing) + " on " + bootstrapServers
+                throw new IllegalArgumentException("no topic " + String.join(", ", missing) + " on " + kafka.bootstrapServers()
                         + ": create it first (`flowcast kafka` and `flowcast run --bootstrap-servers` create flowcast's topics)");
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not list topics on " + bootstrapServers, e.getCause());
+            throw new IllegalStateException("could not list topics on " + kafka.bootstrapServers(), e.getCause());
         }
+    }
+
+    /**
+     * An admin client that has had an answer from the cluster. Without this wait an unreachable
+     * address shows only as the first request timing out, after the client's default minute and with
+     * a stack trace; here it is one line, after {@link KafkaClientConfig#startTimeout()}, naming the
+     * servers and what to check.
+     */
+    static Admin connect(KafkaClientConfig kafka) throws InterruptedException {
+        Admin admin;
+        try {
+            admin = Admin.create(kafka.admin());
+        } catch (KafkaException e) {
+            // A bootstrap address that does not resolve, a bad security setting: refused at creation.
+            throw new KafkaUnavailableException("cannot create a Kafka client for " + kafka.bootstrapServers() + ": "
+                    + rootMessage(e), e);
+        }
+        try {
+            admin.describeCluster().nodes().get(kafka.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return admin;
+        } catch (TimeoutException | ExecutionException e) {
+            admin.close(Duration.ZERO);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (e instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new KafkaUnavailableException("no answer from Kafka at " + kafka.bootstrapServers() + " within "
+                        + kafka.startTimeout().toSeconds() + " s (--kafka-timeout): check that a broker runs there and "
+                        + "is reachable from this machine (address, port, firewall, its advertised.listeners), and that "
+                        + "--kafka-property settings (security.protocol, sasl.*, ssl.*) match its listener", cause);
+            }
+            throw new KafkaUnavailableException("Kafka at " + kafka.bootstrapServers() + " refused the client: "
+                    + rootMessage(cause) + " (check --kafka-property security.protocol, sasl.*, ssl.*)", cause);
+        } catch (InterruptedException | RuntimeException e) {
+            admin.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     /**
@@ -59,15 +107,20 @@ public final class TopicSetup {
      */
     public static void ensureTopics(String bootstrapServers, TopicNames topics, int partitions, short replication)
             throws InterruptedException {
+        ensureTopics(KafkaClientConfig.plain(bootstrapServers), topics, partitions, replication);
+    }
+
+    /** As above, with the user's client settings, and a {@link KafkaUnavailableException} when Kafka does not answer. */
+    public static void ensureTopics(KafkaClientConfig kafka, TopicNames topics, int partitions, short replication)
+            throws InterruptedException {
+        String bootstrapServers = kafka.bootstrapServers();
         List<NewTopic> wanted = new ArrayList<>();
         wanted.add(new NewTopic(topics.observations(), partitions, replication));
         wanted.add(new NewTopic(topics.forecasts(), partitions, replication));
         wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
         wanted.add(new NewTopic(topics.models(), 1, replication)
                 .configs(modelsTopicConfig()));
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = connect(kafka)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (existing.contains(topics.models())) {
@@ -85,7 +138,7 @@ public final class TopicSetup {
                     throw new IllegalStateException("could not create topics on " + bootstrapServers, e.getCause());
                 }
             }
-            awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList());
+            awaitLeadersServing(admin, missing.stream().map(NewTopic::name).toList(), kafka.startTimeout());
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not set up topics on " + bootstrapServers, e.getCause());
         }
@@ -129,9 +182,10 @@ public final class TopicSetup {
      * until delivery.timeout.ms drops it (KAFKA-15591, seen here with Kafka 4.2.0). A ListOffsets
      * request is answered by the same local log, and the admin client retries it until it is.
      */
-    private static void awaitLeadersServing(Admin admin, List<String> topics)
+    private static void awaitLeadersServing(Admin admin, List<String> topics, Duration patience)
             throws InterruptedException, ExecutionException {
-        for (int attempt = 1; ; attempt++) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
             try {
                 Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
                 admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
@@ -140,9 +194,9 @@ public final class TopicSetup {
                 admin.listOffsets(partitions).all().get();
                 return;
             } catch (ExecutionException e) {
-                // A busy broker can still answer UNKNOWN_TOPIC_OR_PARTITION here, which the admin
-                // client passes on instead of retrying: ask again, for a while.
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == READY_ATTEMPTS) {
+                // The broker may not know a topic the controller has just created: describeTopics does
+                // not retry that itself.
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(100);

@@ -4,16 +4,17 @@ import io.flowcast.jobs.feed.DataFolder;
 import io.flowcast.jobs.feed.Feeder;
 import io.flowcast.jobs.feed.WideCsvSeries;
 import io.flowcast.jobs.kafka.EmbeddedKafka;
+import io.flowcast.jobs.kafka.KafkaClientConfig;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.pipeline.JobEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import io.flowcast.jobs.train.TrainingPipeline;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -40,13 +43,22 @@ import org.slf4j.LoggerFactory;
  * The live demo behind {@code run}: Kafka (in-process unless given), a local Flink cluster with its
  * web UI running {@link ForecastJob}, the feeder replaying a data set, and a summary of the committed
  * output every few seconds, until Ctrl-C or until {@code --limit} events are fed and their outputs seen.
- * Everything started here is stopped here, in reverse order.
+ * Everything started here is stopped here, in reverse order, Ctrl-C included: the JVM's shutdown waits
+ * (up to {@link #SHUTDOWN_PATIENCE}) for this thread to stop the job, free its ports and delete the
+ * run's folder ({@link RunFolder}), where everything the run writes to disk goes.
  */
 public final class LiveRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveRun.class);
     private static final int DEFAULT_WEB_UI_PORT = 8081;
+    private static final String LOOPBACK = "127.0.0.1";
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long Ctrl-C waits for the run to stop everything it started. */
+    static final Duration SHUTDOWN_PATIENCE = Duration.ofSeconds(60);
+    /** How long stopping waits for the local cluster, which shuts down in the background, to free its port. */
+    private static final Duration PORT_RELEASE_PATIENCE = Duration.ofSeconds(30);
+    /** The exit code after Ctrl-C, as a shell reports a process ended by SIGINT. */
+    static final int INTERRUPTED_EXIT_CODE = 130;
 
     private final RunOptions o;
     private final ForecastStage stage;
@@ -84,11 +96,18 @@ public final class LiveRun {
         CountDownLatch cleanedUp = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopRequested = true;
-            awaitQuietly(cleanedUp, 60);
+            awaitQuietly(cleanedUp, SHUTDOWN_PATIENCE);
         }, "flowcast-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return runAndWatch();
+        } catch (Exception e) {
+            if (!stopRequested) {
+                throw e;
+            }
+            // Ctrl-C while starting: whatever was half-started fails as it is stopped; that is no error.
+            LOG.debug("stopping on Ctrl-C while {}", e.toString(), e);
+            return INTERRUPTED_EXIT_CODE;
         } finally {
             closeAll();
             cleanedUp.countDown();
@@ -110,33 +129,41 @@ public final class LiveRun {
             series = new WideCsvSeries(dataFile, o.zone());
             toClose.push(series);
         }
+        // Closed last: everything else has stopped writing into it by then.
+        RunFolder folder = RunFolder.create();
+        toClose.addLast(folder);
 
         String bootstrap = o.bootstrapServers();
         out.println("flowcast run");
         if (bootstrap == null) {
-            EmbeddedKafka kafka = EmbeddedKafka.start();
+            EmbeddedKafka kafka = EmbeddedKafka.start(0, folder.path());
             toClose.push(kafka);
             bootstrap = kafka.bootstrapServers();
             out.printf(Locale.ROOT, "  Kafka         %s (in-process KRaft broker, stopped on exit)%n", bootstrap);
         } else {
-            out.printf(Locale.ROOT, "  Kafka         %s%n", bootstrap);
+            out.printf(Locale.ROOT, "  Kafka         %s%s%n", bootstrap, o.kafkaProperties().isEmpty() ? ""
+                    : " with client properties " + String.join(", ", o.kafkaProperties().keySet()));
         }
-        TopicSetup.ensureTopics(bootstrap, o.topics(), o.partitions(), (short) 1);
+        out.flush();
+        stopIfRequested();
+        KafkaClientConfig kafkaClients = new KafkaClientConfig(bootstrap, o.kafkaProperties(), o.kafkaTimeout());
+        TopicSetup.ensureTopics(kafkaClients, o.topics(), o.partitions(), (short) 1);
         out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed); models on %s%n", o.topics().observations(),
                 o.topics().forecasts(), o.topics().deadLetters(), o.topics().models());
         out.printf(Locale.ROOT, "  training      %s%n", training == null ? "off (--no-train): serving what is on " + o.topics().models()
                 : training.settings() + ", publishing to " + o.topics().models());
 
-        LiveSummary summary = new LiveSummary(bootstrap, o.topics());
+        LiveSummary summary = new LiveSummary(kafkaClients, o.topics());
         toClose.push(summary);
 
         // Pushed before the job, so closed after it has stopped: nothing writes into the folder as it goes.
-        RunCheckpoints checkpoints = RunCheckpoints.choose(o.checkpointDir(), o.flinkConf());
+        RunCheckpoints checkpoints = RunCheckpoints.choose(o.checkpointDir(), o.flinkConf(), folder.path());
         toClose.push(checkpoints);
-        JobClient job = startJob(bootstrap, o.bootstrapServers() == null, checkpoints);
+        stopIfRequested();
+        JobClient job = startJob(bootstrap, o.bootstrapServers() == null, checkpoints, folder);
         Feeder feeder = null;
         if (series != null) {
-            feeder = new Feeder(bootstrap, o.topics().observations(), series, o.speed(), o.limit()).start();
+            feeder = new Feeder(kafkaClients, o.topics().observations(), series, o.speed(), o.limit()).start();
             toClose.push(feeder);
             out.printf(Locale.ROOT, "  feeding       %s: %d series, %s, %s%n", dataFile, series.keys().size(),
                     o.speed() > 0 ? String.format(Locale.ROOT, "%.0f events/s", o.speed()) : "unthrottled",
@@ -157,48 +184,57 @@ public final class LiveRun {
      *
      * @param freshBroker the in-process broker: nothing committed yet, so read from the beginning
      */
-    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints) throws Exception {
+    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, RunFolder folder)
+            throws Exception {
         if (o.webUiPort() > 0) {
-            return startJob(bootstrap, freshBroker, checkpoints, o.webUiPort());
+            return startJob(bootstrap, freshBroker, checkpoints, folder, o.webUiPort());
         }
         try {
-            return startJob(bootstrap, freshBroker, checkpoints, webUiPort());
+            return startJob(bootstrap, freshBroker, checkpoints, folder, webUiPort(o.webUiAddress()));
         } catch (Exception e) {
             if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
                 throw e;
             }
             LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return startJob(bootstrap, freshBroker, checkpoints, s.getLocalPort());
-            }
+            return startJob(bootstrap, freshBroker, checkpoints, folder, freePort(o.webUiAddress()));
         }
     }
 
     /**
-     * The local cluster's configuration, which is also the job's: the web UI on 127.0.0.1, checkpoints
-     * to {@code checkpoints}' folder, then the user's {@code -D} settings, which win over both.
+     * The local cluster's configuration, which is also the job's: the settings of every flowcast job
+     * ({@link JobEnvironment#jobDefaults()}: no Kryo), the web UI and REST API on {@code webUiAddress}
+     * (127.0.0.1 unless the user says otherwise), the cluster's other listeners (blob server, data
+     * exchange) on 127.0.0.1 only, every folder in the run's own ({@code folder}), checkpoints to
+     * {@code checkpoints}' folder, then the user's {@code -D} settings, which win over all of these.
      */
     static Configuration localClusterConfiguration(Map<String, String> flinkConf, RunCheckpoints checkpoints,
-            int webUiPort) {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+            RunFolder folder, String webUiAddress, int webUiPort) {
+        Configuration conf = JobEnvironment.jobDefaults();
+        conf.set(RestOptions.BIND_ADDRESS, webUiAddress);
+        conf.set(RestOptions.ADDRESS, webUiAddress);
         conf.set(RestOptions.PORT, webUiPort);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
+        if (folder != null) {
+            folder.applyTo(conf);
+        }
         checkpoints.applyTo(conf);
         conf.addAll(Configuration.fromMap(flinkConf));
         return conf;
     }
 
-    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, int webUiPort)
-            throws Exception {
+    private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, RunFolder folder,
+            int webUiPort) throws Exception {
         long started = System.nanoTime();
-        Configuration conf = localClusterConfiguration(o.flinkConf(), checkpoints, webUiPort);
+        Configuration conf = localClusterConfiguration(o.flinkConf(), checkpoints, folder, o.webUiAddress(), webUiPort);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(o.parallelism());
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
         KafkaSettings kafka = new KafkaSettings(bootstrap, o.topics(), o.groupId(), o.transactionalIdPrefix(),
-                o.transactionTimeout());
+                o.transactionTimeout(), o.kafkaProperties());
         // An existing Kafka: resume from the group's committed offsets (a new group starts at the
         // beginning). A fresh broker has no committed offsets, and starting from the earliest offsets
         // spares the source a lookup at a group coordinator that is still being created.
@@ -220,7 +256,12 @@ public final class LiveRun {
         }
         forecastJob.addTo(env);
         JobClient job = env.executeAsync("flowcast live forecasts");
-        toClose.push(() -> stopJob(job));
+        String restAddress = conf.get(RestOptions.BIND_ADDRESS);
+        int restPort = conf.get(RestOptions.PORT);
+        toClose.push(() -> {
+            stopJob(job);
+            awaitPortReleased(restAddress, restPort, PORT_RELEASE_PATIENCE);
+        });
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
         out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
@@ -284,8 +325,16 @@ public final class LiveRun {
                 return 1;
             }
         }
-        out.println("stopping: shutdown requested (Ctrl-C)");
-        return 0;
+        out.println("stopping: shutdown requested (Ctrl-C or SIGTERM)");
+        out.flush();
+        return INTERRUPTED_EXIT_CODE;
+    }
+
+    /** Ctrl-C while starting: start nothing more ({@link #run()} stops what has started). */
+    private void stopIfRequested() {
+        if (stopRequested) {
+            throw new IllegalStateException("stopped while starting");
+        }
     }
 
     private static String failureOf(JobClient job) {
@@ -324,19 +373,46 @@ public final class LiveRun {
     }
 
     /** 8081 like a Flink cluster when it is free, so the usual URL works; else any free port. */
-    private static int webUiPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(DEFAULT_WEB_UI_PORT, 1, InetAddress.getLoopbackAddress())) {
+    private static int webUiPort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(DEFAULT_WEB_UI_PORT, 1, InetAddress.getByName(address))) {
             return DEFAULT_WEB_UI_PORT;
         } catch (IOException taken) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
+            return freePort(address);
+        }
+    }
+
+    /** A port free now; closed again before it is returned, so that Flink can bind it. */
+    private static int freePort(String address) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Returns once {@code port} can be bound again, or after {@code patience}: a local cluster shuts
+     * down in the background once its job has ended, and a run that has returned should have freed
+     * its ports (a second run, a test, may want them at once).
+     */
+    static boolean awaitPortReleased(String address, int port, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(address, port), 1);
+                return true;
+            } catch (IOException stillBound) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("port {} on {} still bound {} s after the job stopped", port, address, patience.toSeconds());
+                    return false;
+                }
+                Thread.sleep(100);
             }
         }
     }
 
-    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+    private static void awaitQuietly(CountDownLatch latch, Duration patience) {
         try {
-            latch.await(seconds, TimeUnit.SECONDS);
+            latch.await(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

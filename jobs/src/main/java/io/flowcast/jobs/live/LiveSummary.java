@@ -2,6 +2,7 @@ package io.flowcast.jobs.live;
 
 import io.flowcast.jobs.json.DeadLetterJson;
 import io.flowcast.jobs.json.ForecastJson;
+import io.flowcast.jobs.kafka.KafkaClientConfig;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
@@ -45,10 +46,9 @@ public final class LiveSummary implements AutoCloseable {
     private final Map<String, List<ServingModel>> modelsByName = new TreeMap<>();
     private long modelRecordsUnreadable;
 
-    public LiveSummary(String bootstrapServers, TopicNames topics) {
+    public LiveSummary(KafkaClientConfig kafka, TopicNames topics) {
         this.topics = topics;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.consumer();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowcast-summary");

@@ -22,15 +22,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code -D execution.checkpointing.dir=...} (or its older name {@code state.checkpoints.dir}),
  *       as any Flink setting given by the user, wins; kept on exit;</li>
  *   <li>else {@code --checkpoint-dir DIR}; kept on exit, so a later run can restore from it;</li>
- *   <li>else a new folder under {@code java.io.tmpdir/flowcast-checkpoints/}, deleted on exit: one
- *       per run, so two runs on one machine never share one.</li>
+ *   <li>else {@code checkpoints/} in the run's own temporary folder ({@link RunFolder}), deleted on
+ *       exit: one per run, so two runs on one machine never share one.</li>
  * </ol>
  * A user who asks for {@code -D execution.checkpointing.storage=jobmanager} gets exactly that.
  */
 final class RunCheckpoints implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
-    static final String TEMP_FOLDER = "flowcast-checkpoints";
+    static final String TEMP_FOLDER = "checkpoints";
 
     /** Where checkpoints go, as Flink takes it (a URI); null when the user chose JobManager memory. */
     private final String location;
@@ -47,9 +47,9 @@ final class RunCheckpoints implements AutoCloseable {
     /**
      * @param checkpointDir the {@code --checkpoint-dir} flag (a folder or a URI), or null
      * @param flinkConf the user's {@code -D} settings
-     * @param tempRoot the system temp folder, under which the default folder is made
+     * @param runFolder the run's own temporary folder, in which the default folder is made
      */
-    static RunCheckpoints choose(String checkpointDir, Map<String, String> flinkConf, Path tempRoot) throws IOException {
+    static RunCheckpoints choose(String checkpointDir, Map<String, String> flinkConf, Path runFolder) throws IOException {
         Configuration user = Configuration.fromMap(flinkConf);
         Optional<String> storage = user.getOptional(CheckpointingOptions.CHECKPOINT_STORAGE);
         if (storage.isPresent() && storage.get().equalsIgnoreCase("jobmanager")) {
@@ -64,14 +64,8 @@ final class RunCheckpoints implements AutoCloseable {
         if (checkpointDir != null && !checkpointDir.isBlank()) {
             return new RunCheckpoints(toUri(checkpointDir), null, "(--checkpoint-dir, kept on exit)");
         }
-        Path root = tempRoot.resolve(TEMP_FOLDER);
-        Files.createDirectories(root);
-        Path folder = Files.createTempDirectory(root, "run-");
+        Path folder = Files.createDirectories(runFolder.resolve(TEMP_FOLDER));
         return new RunCheckpoints(folder.toUri().toString(), folder, "(a temporary folder, deleted on exit)");
-    }
-
-    static RunCheckpoints choose(String checkpointDir, Map<String, String> flinkConf) throws IOException {
-        return choose(checkpointDir, flinkConf, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** A plain path becomes an absolute file URI; a URI (file:///..., s3://...) stays as given. */
@@ -118,7 +112,6 @@ final class RunCheckpoints implements AutoCloseable {
         if (temporary == null) {
             return;
         }
-        // Only this run's folder: the shared parent stays, as another run may be creating its own in it.
         deleteRecursively(temporary);
         LOG.info("deleted the checkpoint folder {}", temporary);
     }

@@ -20,7 +20,10 @@ import java.util.Map;
  * @param checkpointDir the {@code --checkpoint-dir} folder or URI, or null for a temporary folder
  *     deleted on exit ({@link RunCheckpoints})
  * @param webUiPort the Flink web UI port (0: 8081 if free, else any free port)
+ * @param webUiAddress the address the Flink web UI and REST API listen on
  * @param flinkConf {@code -D key=value} settings, applied last
+ * @param kafkaProperties the user's Kafka client properties, for every client of the run
+ * @param kafkaTimeout how long to wait for Kafka's first answer (and each topic request) at start
  */
 public record RunOptions(
         String bootstrapServers,
@@ -41,5 +44,8 @@ public record RunOptions(
         ForecastJob.Settings jobSettings,
         Duration summaryInterval,
         int webUiPort,
-        Map<String, String> flinkConf) {
+        String webUiAddress,
+        Map<String, String> flinkConf,
+        Map<String, String> kafkaProperties,
+        Duration kafkaTimeout) {
 }

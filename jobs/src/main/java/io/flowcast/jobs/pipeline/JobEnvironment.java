@@ -27,13 +27,25 @@ public final class JobEnvironment {
      * which {@code extra} adds to.
      */
     public static StreamExecutionEnvironment create(Configuration extra) {
-        Configuration conf = new Configuration(extra);
+        Configuration conf = jobDefaults();
+        conf.addAll(extra);
+        // Never Kryo, whatever extra says: a state type that needs it must fail here, not be written.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        conf.set(PipelineOptions.OBJECT_REUSE, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         // A test or context environment may not take the configuration at creation; apply it again.
         env.configure(conf);
         return env;
+    }
+
+    /**
+     * The settings every flowcast job runs with, for an environment made elsewhere (run's local cluster
+     * with its web UI): generic types off, object reuse on.
+     */
+    public static Configuration jobDefaults() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        return conf;
     }
 
     public static StreamExecutionEnvironment create(int parallelism) {

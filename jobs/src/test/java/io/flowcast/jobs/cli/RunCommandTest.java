@@ -22,7 +22,7 @@ class RunCommandTest {
     private static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main())
+        int code = Main.commandLine()
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute(args);
@@ -44,12 +44,21 @@ class RunCommandTest {
         for (String station : new String[] {"Aotizhongxin", "Dongsi", "Wanshouxigong"}) {
             assertThat(r.out()).containsPattern(station + " +2013-03-0\\dT\\d\\d:00:00Z  v0 +h1=");
         }
-        // Checkpoints went to a folder of their own (not JobManager memory), which is gone after the run.
+        // Checkpoints went to a folder of their own (not JobManager memory), in the run's own temporary
+        // folder, which is gone after the run.
         Matcher checkpoints = Pattern.compile("  checkpoints   (\\S+) \\(a temporary folder, deleted on exit\\)")
                 .matcher(r.out());
         assertThat(checkpoints.find()).as(r.out()).isTrue();
-        assertThat(Path.of(checkpoints.group(1))).hasParentRaw(Path.of(System.getProperty("java.io.tmpdir"),
-                "flowcast-checkpoints")).doesNotExist();
+        Path runFolder = Path.of(checkpoints.group(1)).getParent();
+        assertThat(runFolder.getFileName().toString()).startsWith("flowcast-run-");
+        assertThat(runFolder).hasParentRaw(Path.of(System.getProperty("java.io.tmpdir"))).doesNotExist();
+        // The run has freed its ports by the time it returns.
+        for (Pattern port : new Pattern[] {Pattern.compile("  Kafka +127\\.0\\.0\\.1:(\\d+)"),
+                Pattern.compile("  Flink web UI +http://127\\.0\\.0\\.1:(\\d+)/")}) {
+            Matcher m = port.matcher(r.out());
+            assertThat(m.find()).as(r.out()).isTrue();
+            assertThat(free(Integer.parseInt(m.group(1)))).as("port " + m.group(1) + " free after the run").isTrue();
+        }
     }
 
     /**
@@ -70,11 +79,20 @@ class RunCommandTest {
                 .contains("done: 16,000 events fed, 16,000 forecasts and 0 dead letters committed");
     }
 
+    private static boolean free(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (java.io.IOException taken) {
+            return false;
+        }
+    }
+
     @Test
     void aMissingDataFolderIsAClearErrorBeforeAnythingStarts() {
         Result r = run("run", "--data", "/no/such/folder");
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--data /no/such/folder: no such folder");
+        assertThat(r.err().lines()).singleElement().asString().startsWith("flowcast run: ")
+                .contains("--data /no/such/folder: no such folder");
         assertThat(r.out()).doesNotContain("Kafka");
     }
 

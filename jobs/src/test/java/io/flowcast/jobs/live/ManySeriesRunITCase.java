@@ -98,7 +98,7 @@ class ManySeriesRunITCase {
             // `run` as a user types it, with only the feeder swapped for our producer: its defaults
             // decide the checkpoint interval and storage, the parallelism, the topics and the recipe.
             AtomicInteger exitCode = new AtomicInteger(Integer.MIN_VALUE);
-            Thread run = new Thread(() -> exitCode.set(new CommandLine(new Main())
+            Thread run = new Thread(() -> exitCode.set(Main.commandLine()
                     .setOut(new PrintWriter(out, true))
                     .setErr(new PrintWriter(out, true))
                     .execute("run", "--no-feed", "--bootstrap-servers", bootstrap, "--limit", String.valueOf(events))),

@@ -26,15 +26,17 @@ class RunCheckpointsTest {
     Path temp;
 
     @Test
-    void byDefaultRunCheckpointsToItsOwnTemporaryFolderAndDeletesItOnExit() throws Exception {
-        RunCheckpoints checkpoints = RunCheckpoints.choose(null, Map.of(), temp);
+    void byDefaultRunCheckpointsToTheRunsOwnTemporaryFolderAndDeletesItOnExit() throws Exception {
+        Path runFolder = Files.createDirectories(temp.resolve("flowcast-run-1"));
+        RunCheckpoints checkpoints = RunCheckpoints.choose(null, Map.of(), runFolder);
         Path folder = checkpoints.temporary();
-        assertThat(folder).isDirectory().hasParentRaw(temp.resolve(RunCheckpoints.TEMP_FOLDER));
+        assertThat(folder).isDirectory().isEqualTo(runFolder.resolve(RunCheckpoints.TEMP_FOLDER));
         assertThat(checkpoints.describe()).startsWith(folder.toString()).contains("deleted on exit");
 
         assertThat(checkpointFolder(storageOf(Map.of(), checkpoints))).isEqualTo(folder);
 
-        RunCheckpoints another = RunCheckpoints.choose(null, Map.of(), temp);
+        Path anotherRun = Files.createDirectories(temp.resolve("flowcast-run-2"));
+        RunCheckpoints another = RunCheckpoints.choose(null, Map.of(), anotherRun);
         assertThat(another.temporary()).as("one folder per run").isNotEqualTo(folder);
 
         Files.writeString(Files.createDirectories(folder.resolve("some-job/chk-1")).resolve("_metadata"), "x");
@@ -85,7 +87,7 @@ class RunCheckpointsTest {
     /** The checkpoint storage Flink makes of the environment run creates its local cluster and job with. */
     private static CheckpointStorage storageOf(Map<String, String> flinkConf, RunCheckpoints checkpoints)
             throws Exception {
-        Configuration conf = LiveRun.localClusterConfiguration(flinkConf, checkpoints, 0);
+        Configuration conf = LiveRun.localClusterConfiguration(flinkConf, checkpoints, null, "127.0.0.1", 0);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         return CheckpointStorageLoader.fromConfig(env.getConfiguration(), RunCheckpointsTest.class.getClassLoader(),
                 LoggerFactory.getLogger(RunCheckpointsTest.class)).orElseThrow();
