@@ -135,6 +135,26 @@ class TrainingSideOutputTest {
         }
     }
 
+    /**
+     * The first release detected a model's step from the series that sorted first, so a short series
+     * named "a" kept a model from ever training. Each series now detects its own step.
+     */
+    @Test
+    void aShortSeriesThatSortsFirstDoesNotHoldBackTheOthersWindows() throws Exception {
+        try (ForecastHarness h = new ForecastHarness(settings, List.of(), training, null, null)) {
+            for (int i = 0; i < 160; i++) {
+                long t = T0 + i * MINUTE;
+                if (i < 20) {
+                    h.send(obs("a", t, value("a", i)));
+                }
+                h.send(obs("z", t, value("z", i)));
+            }
+            assertThat(h.state("a").stepMillis()).as("20 events: too few to detect a step").isZero();
+            assertThat(windows(h)).isNotEmpty().allSatisfy(w -> assertThat(w.series()).isEqualTo("z"));
+            assertThat(windows(h)).hasSize(160 - (StepDetection.EVENTS - 1));
+        }
+    }
+
     @Test
     void theDetectedStepIsEachSeriesOwnIntervalAndGapsDoNotMoveIt() throws Exception {
         long fiveMinutes = 5 * MINUTE;
