@@ -12,8 +12,8 @@
 #   mvn -q -B package -DskipTests && deploy/e2e-kill.sh
 #
 # EVENTS (default 4000) events, fed at SPEED (default 400) events/s so that the kill lands mid-stream
-# (after half of them are committed); KEEP=1 keeps the work folder. Not part of `mvn verify`: two
-# cluster starts, a failover and the feeds take minutes.
+# (after half of them are committed); KEEP=1 keeps the work folder. `mvn verify` runs it
+# (deploy's TaskManagerKillITCase, after the jars are packaged).
 set -euo pipefail
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -31,6 +31,7 @@ import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,7 @@ class KubernetesManifestTest {
     void everyFlinkSettingIsAFlink22OptionKey() throws IOException {
         Set<String> known = new HashSet<>();
         for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
-                TaskManagerOptions.class, CoreOptions.class)) {
+                TaskManagerOptions.class, CoreOptions.class, RocksDBConfigurableOptions.class)) {
             for (Field f : options.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
                     ConfigOption<?> option = (ConfigOption<?>) get(f);
@@ -96,7 +97,7 @@ class KubernetesManifestTest {
         Configuration conf = Configuration.fromMap(settings);
         assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(conf.toMap()).containsEntry("state.backend.rocksdb.use-bloom-filter", "true");
+        assertThat(conf.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         String mount = document("FlinkDeployment").at("/spec/podTemplate/spec/containers/0/volumeMounts/0/mountPath").asText();
         assertThat(mount).isNotEmpty();
         for (ConfigOption<String> dir : List.of(CheckpointingOptions.CHECKPOINTS_DIRECTORY,

@@ -76,6 +76,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -117,8 +118,6 @@ import org.apache.flink.util.OutputTag;
 public final class ScaleBenchmark {
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
-    /** RocksDB's Bloom filters, on in the cluster configs (deploy/); ignored by the HashMap backend. */
-    static final String ROCKSDB_BLOOM_FILTER = "state.backend.rocksdb.use-bloom-filter";
     /** The synthetic series' step, the recipe's step. */
     static final Duration STEP = Duration.ofHours(1);
     /** Hours of margin after the second fit's time stamp in the default length. */
@@ -369,7 +368,7 @@ public final class ScaleBenchmark {
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         // As the cluster deployment runs RocksDB (deploy/k8s): incremental checkpoints, Bloom filters.
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend.equals("rocksdb"));
-        conf.setString(ROCKSDB_BLOOM_FILTER, "true");
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true); // ignored by the HashMap backend
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
