@@ -3,8 +3,8 @@ package io.flowcast.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.SharedData;
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.testing.ReadCommitted;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,28 +19,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** {@code feed} and {@code tail} against a real broker, as deploy/e2e.sh uses them; {@code kafka}'s port check. */
 class FeedAndTailCommandTest {
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
 
     private record Result(int exitCode, String out, String err) {
     }
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
+    static void createTopics() throws Exception {
         kafka.createTopics(TopicNames.defaults(), 2);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
     }
 
     private static Result run(String... args) {

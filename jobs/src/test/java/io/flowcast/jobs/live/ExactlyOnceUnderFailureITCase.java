@@ -2,12 +2,12 @@ package io.flowcast.jobs.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.live.InjectedFailures.Where;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
+import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.train.TrainingPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +25,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,23 +59,16 @@ class ExactlyOnceUnderFailureITCase {
 
     @TempDir
     static Path checkpoints;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
     private static FailureScenario scenario;
     private static CommittedOutputs reference;
 
     @BeforeAll
     static void runWithoutFailure() throws Exception {
-        kafka = EmbeddedKafka.start();
         scenario = new FailureScenario();
         InjectedFailures.PLAN.reset(Where.NONE, 0, 0);
         reference = run("hashmap", Where.NONE);
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

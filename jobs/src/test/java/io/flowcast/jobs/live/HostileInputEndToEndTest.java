@@ -2,12 +2,11 @@ package io.flowcast.jobs.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.testing.InProcessKafka;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -24,19 +23,8 @@ class HostileInputEndToEndTest {
     private static final double BAD_SHARE = 0.10;
     private static final int EACH_LARGE = 3;
     private static final long SEED = 20261203L;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
 
     @Test
     @Timeout(300)

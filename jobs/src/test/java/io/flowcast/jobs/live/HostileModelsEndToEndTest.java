@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.json.DeadLetterJson;
 import io.flowcast.jobs.json.ForecastJson;
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.ModelRecordHeaders;
@@ -15,6 +14,7 @@ import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.testing.HostileModelPayloads;
+import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.testing.ReadCommitted;
 import io.flowcast.model.online.ServingModel;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +42,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -64,19 +63,8 @@ class HostileModelsEndToEndTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long MINUTE = 60_000L;
     private static final ServingModel.Shape SHAPE = new ServingModel.Shape(HORIZON, 8, 0, 0, false);
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
 
     /** A record to produce and the part of its dead letter's detail that names its problem. */
     private record Hostile(ProducerRecord<byte[], byte[]> record, String detail) {

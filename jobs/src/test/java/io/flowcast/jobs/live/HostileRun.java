@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.json.DeadLetterJson;
 import io.flowcast.jobs.json.ForecastJson;
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.testing.PublishedSchemas;
 import io.flowcast.jobs.testing.ReadCommitted;
 import io.flowcast.jobs.train.TrainingPipeline;
@@ -57,7 +57,7 @@ final class HostileRun {
     private HostileRun() {
     }
 
-    static TopicNames freshTopics(EmbeddedKafka kafka, int partitions) throws InterruptedException {
+    static TopicNames freshTopics(InProcessKafka kafka, int partitions) throws InterruptedException {
         TopicNames topics = TopicNames.defaults().withSuffix("-" + UUID.randomUUID().toString().substring(0, 8));
         kafka.createTopics(topics, partitions);
         return topics;
@@ -69,7 +69,7 @@ final class HostileRun {
      * @param training with the trainer of the default recipe, as {@code run} has it (its step detection
      *     sees every accepted time)
      */
-    static void runBounded(EmbeddedKafka kafka, TopicNames topics, int parallelism, boolean training) throws Exception {
+    static void runBounded(InProcessKafka kafka, TopicNames topics, int parallelism, boolean training) throws Exception {
         String id = "hostile-" + UUID.randomUUID();
         KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), topics, id, id, Duration.ofMinutes(1));
         Configuration conf = new Configuration();
@@ -93,7 +93,7 @@ final class HostileRun {
     }
 
     /** Asserts every record is accounted for exactly once, as {@code traffic} expects; returns the figures. */
-    static Figures assertAccountedFor(HostileTraffic traffic, EmbeddedKafka kafka, TopicNames topics) throws Exception {
+    static Figures assertAccountedFor(HostileTraffic traffic, InProcessKafka kafka, TopicNames topics) throws Exception {
         List<ConsumerRecord<byte[], byte[]>> forecastRecords =
                 ReadCommitted.readAll(kafka.bootstrapServers(), topics.forecasts(), Duration.ofSeconds(60));
         List<ConsumerRecord<byte[], byte[]>> deadLetterRecords =

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.json.ForecastJson;
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.models.ModelRecord;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.testing.PublishedSchemas;
 import io.flowcast.jobs.testing.ReadCommitted;
 import io.flowcast.model.CellType;
@@ -39,9 +39,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -56,19 +55,8 @@ class ModelHotSwapEndToEndTest {
     private static final String[] KEYS = {"k0", "k1", "k2", "k3"};
     private static final long T0 = 1_700_000_000_000L;
     private static final long MINUTE = 60_000L;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
 
     @Test
     @Timeout(120)

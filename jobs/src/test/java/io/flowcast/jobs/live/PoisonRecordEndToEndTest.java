@@ -2,12 +2,11 @@ package io.flowcast.jobs.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowcast.jobs.kafka.EmbeddedKafka;
 import io.flowcast.jobs.kafka.TopicNames;
+import io.flowcast.jobs.testing.InProcessKafka;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -22,19 +21,8 @@ class PoisonRecordEndToEndTest {
     private static final int SERIES = 4;
     /** 150 events per series: past the 101 the step is detected from. */
     private static final int GOOD = 600;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final InProcessKafka kafka = new InProcessKafka();
 
     /** Runs the poison of {@code poisonClass} among good traffic; returns the figures after checking them. */
     private static HostileRun.Figures run(int poisonClass) throws Exception {
