@@ -28,14 +28,8 @@ export FLOWCAST_CLUSTER_DIR=$WORK/cluster
 KAFKA_PID=
 FEED_PID=
 
-say() { printf '[%4ds] %s\n' "$SECONDS" "$*"; }
-die() { say "FAILED: $*"; exit 1; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port_from() {
-  local p=$1
-  while port_in_use "$p"; do p=$((p + 1)); done
-  echo "$p"
-}
+# shellcheck source=script-lib.sh
+source "$DEPLOY/script-lib.sh"
 FLOWCAST=(java -jar "$FLOWCAST_JAR")
 
 stop_kafka() {

@@ -23,15 +23,9 @@ export FLOWCAST_CLUSTER_DIR=$WORK/cluster
 KAFKA_PID=
 READERS=() # background tail processes
 
-say() { printf '[%4ds] %s\n' "$SECONDS" "$*"; }
-die() { say "FAILED: $*"; exit 1; }
+# shellcheck source=script-lib.sh
+source "$DEPLOY/script-lib.sh"
 now_ms() { date +%s%3N; }
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port_from() {
-  local p=$1
-  while port_in_use "$p"; do p=$((p + 1)); done
-  echo "$p"
-}
 # An array, not a function: a function run with & forks a subshell, and $! would be the subshell's
 # process id rather than the JVM's, which then outlives the kill in cleanup.
 FLOWCAST=(java -jar "$FLOWCAST_JAR")
