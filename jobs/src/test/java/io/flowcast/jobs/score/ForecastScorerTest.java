@@ -10,8 +10,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +45,8 @@ class ForecastScorerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError> harness(
             ForecastScorer scorer) throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(scorer, ForecastedEvent::key, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError>(
+                new KeyedProcessOperator<>(scorer), ForecastedEvent::key, Types.STRING);
         h.open();
         return h;
     }
