@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
             description = "Port of Flink's Prometheus reporter, which serves the cluster's and flowcast's metrics "
-                    + "at http://HOST:PORT/metrics; 0 = 9249 if free, else any.")
+                    + "at http://HOST:PORT/metrics on every interface (the reporter has no address setting); "
+                    + "0 = 9249 if free, else any; -1 = none.")
     int metricsPort;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",

@@ -186,7 +186,7 @@ public final class LiveRun {
      */
     private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, RunFolder folder)
             throws Exception {
-        PrometheusEndpoint metrics = PrometheusEndpoint.choose(o.metricsPort());
+        PrometheusEndpoint metrics = o.metricsPort() < 0 ? null : PrometheusEndpoint.choose(o.metricsPort());
         if (o.webUiPort() > 0) {
             return startJob(bootstrap, freshBroker, checkpoints, folder, o.webUiPort(), metrics);
         }
@@ -272,12 +272,22 @@ public final class LiveRun {
         toClose.push(() -> {
             stopJob(job);
             awaitPortReleased(restAddress, restPort, PORT_RELEASE_PATIENCE);
-            awaitPortReleased(PrometheusEndpoint.EVERY_INTERFACE, metrics.port(), PORT_RELEASE_PATIENCE);
+            if (metrics != null) {
+                awaitPortReleased(PrometheusEndpoint.EVERY_INTERFACE, metrics.port(), PORT_RELEASE_PATIENCE);
+            }
         });
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
-        out.printf(Locale.ROOT, "  Prometheus    %s (Flink's reporter: the cluster's and flowcast's metrics)%n",
-                metrics.url(LOOPBACK));
+        if (metrics == null) {
+            out.printf(Locale.ROOT, "  Prometheus    off (--metrics-port -1)%n");
+        } else if (metrics.isListening()) {
+            out.printf(Locale.ROOT, "  Prometheus    %s (Flink's reporter: the cluster's and flowcast's metrics)%n",
+                    metrics.url(LOOPBACK));
+        } else {
+            // Flink logs a reporter that fails to start and runs on without it.
+            out.printf(Locale.ROOT, "  Prometheus    not serving: port %d was taken at start (--metrics-port to choose one)%n",
+                    metrics.port());
+        }
         out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
                 job.getJobID(), o.parallelism(), TimeUtils.formatWithHighestUnit(o.checkpointInterval()));
         out.printf(Locale.ROOT, "  checkpoints   %s%n", checkpoints.describe());

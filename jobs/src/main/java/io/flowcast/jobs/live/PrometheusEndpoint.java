@@ -59,6 +59,11 @@ public final class PrometheusEndpoint {
         reporter.set(PORT, Integer.toString(port));
     }
 
+    /** Whether something (once the cluster has started: the reporter) listens on the port. */
+    public boolean isListening() {
+        return !isFree(port);
+    }
+
     /** Free on every interface, where the reporter binds it. */
     private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
