@@ -19,7 +19,7 @@ public final class PrometheusEndpoint {
     /** The reporter's name in {@code metrics.reporter.<name>.*}, as Flink's documentation names it. */
     static final String REPORTER_NAME = "prom";
     static final String FACTORY_CLASS = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
-    /** Prometheus' registered default port for Flink, and the reporter's own default. */
+    /** The reporter's own default, so scrape configurations written for Flink find it. */
     public static final int DEFAULT_PORT = 9249;
     /** The reporter's port parameter ({@code metrics.reporter.prom.port}): a port, a range or a list. */
     static final ConfigOption<String> PORT = ConfigOptions.key("port").stringType().noDefaultValue();
@@ -33,8 +33,8 @@ public final class PrometheusEndpoint {
     }
 
     /**
-     * The endpoint on {@code requestedPort}, or with 0 on 9249 when it is free (the port a scrape
-     * configuration for Flink expects), else on any free port.
+     * The endpoint on {@code requestedPort}, or with 0 on 9249 when it is free (the reporter's default,
+     * which a scrape configuration for Flink expects), else on any free port.
      */
     public static PrometheusEndpoint choose(int requestedPort) throws IOException {
         if (requestedPort > 0) {
