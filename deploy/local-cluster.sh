@@ -78,7 +78,11 @@ metrics_urls() {
   local name port urls=()
   for name in jobmanager taskmanager; do
     port=$(sed -n 's/.*Started PrometheusReporter HTTP server on port \([0-9]*\).*/\1/p' "$DIR/log/flink-$name.log" | tail -n 1)
-    urls+=("$name ${port:+http://127.0.0.1:$port/metrics}${port:-(no port logged; see $DIR/log)}")
+    if [[ -n $port ]]; then
+      urls+=("$name http://127.0.0.1:$port/metrics")
+    else
+      urls+=("$name (no port logged; see $DIR/log)")
+    fi
   done
   local IFS=,
   echo "${urls[*]}" | sed 's/,/, /g'
