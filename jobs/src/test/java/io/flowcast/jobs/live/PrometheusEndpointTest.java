@@ -14,13 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code run} as a user runs it, with training, scraped over HTTP while it runs as Prometheus would:
@@ -35,6 +40,9 @@ class PrometheusEndpointTest {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
     private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
     private static final long EVENTS = 12_000;
+
+    @TempDir
+    Path temp;
 
     private record Sample(String name, String labels, double value) {
     }
@@ -82,6 +90,23 @@ class PrometheusEndpointTest {
         // The run freed the reporter's port when it stopped.
         assertThat(LiveRun.awaitPortReleased(PrometheusEndpoint.EVERY_INTERFACE, Integer.parseInt(endpoint.group(2)),
                 Duration.ofSeconds(1))).isTrue();
+    }
+
+    /** The reporter in the local cluster's configuration, read typed; a {@code -D} setting wins as every one does. */
+    @Test
+    void theLocalClusterConfigurationCarriesFlinksReporterAndTheUsersSettingsWin() throws Exception {
+        RunCheckpoints checkpoints = RunCheckpoints.choose(null, Map.of(), temp);
+        Configuration conf = LiveRun.localClusterConfiguration(Map.of(), checkpoints, null, "127.0.0.1", 0,
+                PrometheusEndpoint.choose(19249));
+        Configuration reporter = MetricOptions.forReporter(conf, PrometheusEndpoint.REPORTER_NAME);
+        assertThat(reporter.get(MetricOptions.REPORTER_FACTORY_CLASS)).isEqualTo(PrometheusReporterFactory.class.getName());
+        assertThat(reporter.get(PrometheusEndpoint.PORT)).isEqualTo("19249");
+
+        Configuration mine = LiveRun.localClusterConfiguration(Map.of("metrics.reporter.prom.port", "9300-9310"),
+                checkpoints, null, "127.0.0.1", 0, PrometheusEndpoint.choose(19249));
+        assertThat(MetricOptions.forReporter(mine, "prom").get(PrometheusEndpoint.PORT)).isEqualTo("9300-9310");
+        assertThat(MetricOptions.forReporter(LiveRun.localClusterConfiguration(Map.of(), checkpoints, null,
+                "127.0.0.1", 0, null), "prom").getOptional(MetricOptions.REPORTER_FACTORY_CLASS)).isEmpty();
     }
 
     private static Matcher awaitEndpoint(StringWriter out, CompletableFuture<Integer> run) throws InterruptedException {
