@@ -14,6 +14,8 @@
 #
 # Settings (environment):
 #   FLINK_REST_PORT       web UI / REST port (default 8081)
+#   METRICS_PORTS         Prometheus endpoints: the JobManager and the TaskManager each take the
+#                         first free port of this range (default 9249-9259)
 #   FLOWCAST_CLUSTER_DIR  conf, logs, pids, checkpoints, savepoints (default deploy/target/local-cluster)
 #   STATE_BACKEND         rocksdb (default) or hashmap
 #   TM_SLOTS              task slots of the one TaskManager, also parallelism.default (default 2)
@@ -23,6 +25,7 @@ set -euo pipefail
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DIR=${FLOWCAST_CLUSTER_DIR:-$DEPLOY/target/local-cluster}
 REST_PORT=${FLINK_REST_PORT:-8081}
+METRICS_PORTS=${METRICS_PORTS:-9249-9259}
 STATE_BACKEND=${STATE_BACKEND:-rocksdb}
 TM_SLOTS=${TM_SLOTS:-2}
 START_TIMEOUT=${START_TIMEOUT:-120}
@@ -70,6 +73,21 @@ live_pid() {
 
 rest_url() { echo "http://127.0.0.1:$(sed -n 's/^rest.port: *//p' "$DIR/conf/config.yaml")"; }
 
+# The endpoints the reporters started on, from their log lines ("... HTTP server on port N").
+metrics_urls() {
+  local name port urls=()
+  for name in jobmanager taskmanager; do
+    port=$(sed -n 's/.*Started PrometheusReporter HTTP server on port \([0-9]*\).*/\1/p' "$DIR/log/flink-$name.log" | tail -n 1)
+    if [[ -n $port ]]; then
+      urls+=("$name http://127.0.0.1:$port/metrics")
+    else
+      urls+=("$name (no port logged; see $DIR/log)")
+    fi
+  done
+  local IFS=,
+  echo "${urls[*]}" | sed 's/,/, /g'
+}
+
 flink_classpath() {
   if [[ ! -s $CLASSPATH_FILE || $DEPLOY/flink-runtime/pom.xml -nt $CLASSPATH_FILE ]]; then
     say "resolving the Flink runtime class path with Maven (deploy/flink-runtime/pom.xml)"
@@ -114,6 +132,11 @@ execution.checkpointing.dir: file://$DIR/checkpoints
 execution.checkpointing.savepoint-dir: file://$DIR/savepoints
 # Keep the last checkpoint of a cancelled job, so it can be resumed like a savepoint.
 execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
+# Flink's Prometheus reporter: every metric of the process it runs in (the cluster's, the job's,
+# flowcast's own operators') as text for a scraper. Two JVMs on one machine: each takes the first
+# free port of the range. The reporter has no address setting and listens on every interface.
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: $METRICS_PORTS
 EOF
   # Flink's log4j.properties, shortened: one file per process, named by -Dlog.file, which is also
   # where the web UI's log tabs read from.
@@ -223,6 +246,7 @@ start() {
   cat >&2 <<EOF
 local-cluster: up in $((SECONDS - started)) s
   web UI / REST  $url/
+  Prometheus     $(metrics_urls)
   slots          $TM_SLOTS (one TaskManager), parallelism.default $TM_SLOTS
   state backend  $STATE_BACKEND, checkpoints $DIR/checkpoints, savepoints $DIR/savepoints
   conf           $DIR/conf/config.yaml

@@ -29,8 +29,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,12 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesManifestTest {
 
+    /**
+     * The Prometheus reporter's port ({@code metrics.reporter.<name>.port}): a parameter its factory
+     * reads (a port, a range or a list), documented by Flink but declared in no option class.
+     */
+    static final ConfigOption<String> PROMETHEUS_PORT = ConfigOptions.key("port").stringType().noDefaultValue();
+    private static final String REPORTER_PREFIX = "metrics.reporter.";
     private static final Path K8S = Path.of("k8s");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -69,9 +78,52 @@ class KubernetesManifestTest {
 
     @Test
     void everyFlinkSettingIsAFlink22OptionKey() throws IOException {
+        Set<String> known = optionKeys(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
+                TaskManagerOptions.class, CoreOptions.class, RocksDBConfigurableOptions.class, MetricOptions.class);
+        // metrics.reporter.<name>.<setting>: Flink's settings of every reporter (keys without the
+        // metrics. prefix in MetricOptions, such as factory.class), and the Prometheus reporter's port.
+        Set<String> reporterSettings = new HashSet<>();
+        for (String key : optionKeys(MetricOptions.class)) {
+            if (!key.startsWith("metrics.")) {
+                reporterSettings.add(key);
+            }
+        }
+        reporterSettings.add(PROMETHEUS_PORT.key());
+        Iterator<String> keys = document("FlinkDeployment").at("/spec/flinkConfiguration").fieldNames();
+        keys.forEachRemaining(key -> {
+            if (key.startsWith(REPORTER_PREFIX)) {
+                String setting = key.substring(key.indexOf('.', REPORTER_PREFIX.length()) + 1);
+                assertThat(reporterSettings).as("a reporter setting: " + key).contains(setting);
+            } else {
+                assertThat(known).as("a Flink option key").contains(key);
+            }
+        });
+    }
+
+    /**
+     * Every pod (JobManager and TaskManagers) runs Flink's Prometheus reporter on the port its
+     * annotations point Prometheus at, and declares that port.
+     */
+    @Test
+    void everyPodServesPrometheusMetricsWhereItsScrapeAnnotationsPoint() throws IOException {
+        JsonNode deployment = document("FlinkDeployment");
+        Map<String, String> settings = YAML.convertValue(deployment.at("/spec/flinkConfiguration"),
+                new TypeReference<Map<String, String>>() { });
+        Configuration reporter = MetricOptions.forReporter(Configuration.fromMap(settings), "prom");
+        assertThat(reporter.get(MetricOptions.REPORTER_FACTORY_CLASS)).isEqualTo(PrometheusReporterFactory.class.getName());
+        String port = reporter.getOptional(PROMETHEUS_PORT).orElseThrow(() -> new AssertionError("no reporter port"));
+        assertThat(port).as("one port: a scrape annotation names one").matches("\\d+");
+        JsonNode annotations = deployment.at("/spec/podTemplate/metadata/annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(port);
+        assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
+        assertThat(deployment.at("/spec/podTemplate/spec/containers/0/ports").findValuesAsText("containerPort"))
+                .containsExactly(port);
+    }
+
+    private static Set<String> optionKeys(Class<?>... optionClasses) {
         Set<String> known = new HashSet<>();
-        for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, HighAvailabilityOptions.class,
-                TaskManagerOptions.class, CoreOptions.class, RocksDBConfigurableOptions.class)) {
+        for (Class<?> options : optionClasses) {
             for (Field f : options.getFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
                     ConfigOption<?> option = (ConfigOption<?>) get(f);
@@ -80,8 +132,7 @@ class KubernetesManifestTest {
                 }
             }
         }
-        Iterator<String> keys = document("FlinkDeployment").at("/spec/flinkConfiguration").fieldNames();
-        keys.forEachRemaining(key -> assertThat(known).as("a Flink option key").contains(key));
+        return known;
     }
 
     /**

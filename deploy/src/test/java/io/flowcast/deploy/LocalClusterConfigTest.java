@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.util.PortRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +38,22 @@ class LocalClusterConfigTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file://" + dir.resolve("checkpoints"));
         assertThat(conf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isEqualTo("file://" + dir.resolve("savepoints"));
         assertThat(dir.resolve("checkpoints")).isDirectory();
+    }
+
+    /**
+     * Both JVMs run Flink's Prometheus reporter; on one machine they need a port each, so the port
+     * is a range starting at Prometheus' registered port for Flink, which the reporter can parse.
+     */
+    @Test
+    void bothProcessesServePrometheusMetricsFromAPortRangeStartingAt9249() throws Exception {
+        Configuration conf = GlobalConfiguration.loadConfiguration(generateConf().toString());
+        Configuration reporter = MetricOptions.forReporter(conf, "prom");
+        assertThat(reporter.get(MetricOptions.REPORTER_FACTORY_CLASS)).isEqualTo(PrometheusReporterFactory.class.getName());
+        String ports = reporter.getOptional(KubernetesManifestTest.PROMETHEUS_PORT).orElseThrow();
+        List<Integer> range = new ArrayList<>();
+        new PortRange(ports).getPortsIterator().forEachRemaining(range::add);
+        assertThat(range).first().isEqualTo(9249);
+        assertThat(range).hasSizeGreaterThanOrEqualTo(2);
     }
 
     /** Runs {@code local-cluster.sh conf} with its folder in {@link #dir} and the default settings; returns conf/. */

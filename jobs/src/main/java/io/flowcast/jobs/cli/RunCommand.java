@@ -71,6 +71,12 @@ final class RunCommand implements Callable<Integer> {
                     + "anyone who reaches this machine cancel or submit jobs (default: ${DEFAULT-VALUE}).")
     String webUiAddress;
 
+    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of Flink's Prometheus reporter, which serves the cluster's and flowcast's metrics "
+                    + "at http://HOST:PORT/metrics on every interface (the reporter has no address setting); "
+                    + "0 = 9249 if free, else any; -1 = none.")
+    int metricsPort;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A Flink configuration setting, e.g. -D state.backend.type=rocksdb (repeatable).")
     Map<String, String> flinkConf = new LinkedHashMap<>();
@@ -81,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
                 bootstrapServers, job.topics(), partitions != null ? partitions : parallelism,
                 !noFeed, dataSet.data, dataSet.dataset, dataSet.zone, dataSet.speed, limit, parallelism, checkpointInterval,
                 checkpointDir, job.groupId(), job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
-                summaryInterval, webUiPort, webUiAddress, flinkConf, job.kafkaClient().properties(),
+                summaryInterval, webUiPort, webUiAddress, metricsPort, flinkConf, job.kafkaClient().properties(),
                 job.kafkaClient().timeout());
         return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut()).run();
     }

@@ -186,17 +186,18 @@ public final class LiveRun {
      */
     private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, RunFolder folder)
             throws Exception {
+        PrometheusEndpoint metrics = o.metricsPort() < 0 ? null : PrometheusEndpoint.choose(o.metricsPort());
         if (o.webUiPort() > 0) {
-            return startJob(bootstrap, freshBroker, checkpoints, folder, o.webUiPort());
+            return startJob(bootstrap, freshBroker, checkpoints, folder, o.webUiPort(), metrics);
         }
         try {
-            return startJob(bootstrap, freshBroker, checkpoints, folder, webUiPort(o.webUiAddress()));
+            return startJob(bootstrap, freshBroker, checkpoints, folder, webUiPort(o.webUiAddress()), metrics);
         } catch (Exception e) {
             if (!ExceptionUtils.findThrowable(e, BindException.class).isPresent()) {
                 throw e;
             }
             LOG.info("web UI port taken while starting ({}); starting on a free port", e.getMessage());
-            return startJob(bootstrap, freshBroker, checkpoints, folder, freePort(o.webUiAddress()));
+            return startJob(bootstrap, freshBroker, checkpoints, folder, freePort(o.webUiAddress()), metrics);
         }
     }
 
@@ -209,6 +210,12 @@ public final class LiveRun {
      */
     static Configuration localClusterConfiguration(Map<String, String> flinkConf, RunCheckpoints checkpoints,
             RunFolder folder, String webUiAddress, int webUiPort) {
+        return localClusterConfiguration(flinkConf, checkpoints, folder, webUiAddress, webUiPort, null);
+    }
+
+    /** The same, with Flink's Prometheus reporter on {@code metrics} (null: no reporter). */
+    static Configuration localClusterConfiguration(Map<String, String> flinkConf, RunCheckpoints checkpoints,
+            RunFolder folder, String webUiAddress, int webUiPort, PrometheusEndpoint metrics) {
         Configuration conf = JobEnvironment.jobDefaults();
         conf.set(RestOptions.BIND_ADDRESS, webUiAddress);
         conf.set(RestOptions.ADDRESS, webUiAddress);
@@ -221,14 +228,18 @@ public final class LiveRun {
             folder.applyTo(conf);
         }
         checkpoints.applyTo(conf);
+        if (metrics != null) {
+            metrics.applyTo(conf);
+        }
         conf.addAll(Configuration.fromMap(flinkConf));
         return conf;
     }
 
     private JobClient startJob(String bootstrap, boolean freshBroker, RunCheckpoints checkpoints, RunFolder folder,
-            int webUiPort) throws Exception {
+            int webUiPort, PrometheusEndpoint metrics) throws Exception {
         long started = System.nanoTime();
-        Configuration conf = localClusterConfiguration(o.flinkConf(), checkpoints, folder, o.webUiAddress(), webUiPort);
+        Configuration conf = localClusterConfiguration(o.flinkConf(), checkpoints, folder, o.webUiAddress(), webUiPort,
+                metrics);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         env.setParallelism(o.parallelism());
         env.enableCheckpointing(o.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
@@ -261,9 +272,22 @@ public final class LiveRun {
         toClose.push(() -> {
             stopJob(job);
             awaitPortReleased(restAddress, restPort, PORT_RELEASE_PATIENCE);
+            if (metrics != null) {
+                awaitPortReleased(PrometheusEndpoint.EVERY_INTERFACE, metrics.port(), PORT_RELEASE_PATIENCE);
+            }
         });
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
+        if (metrics == null) {
+            out.printf(Locale.ROOT, "  Prometheus    off (--metrics-port -1)%n");
+        } else if (metrics.isListening()) {
+            out.printf(Locale.ROOT, "  Prometheus    %s (Flink's reporter: the cluster's and flowcast's metrics)%n",
+                    metrics.url(LOOPBACK));
+        } else {
+            // Flink logs a reporter that fails to start and runs on without it.
+            out.printf(Locale.ROOT, "  Prometheus    not serving: port %d was taken at start (--metrics-port to choose one)%n",
+                    metrics.port());
+        }
         out.printf(Locale.ROOT, "  job           %s, parallelism %d, checkpoint every %s (output is committed at checkpoints)%n",
                 job.getJobID(), o.parallelism(), TimeUtils.formatWithHighestUnit(o.checkpointInterval()));
         out.printf(Locale.ROOT, "  checkpoints   %s%n", checkpoints.describe());

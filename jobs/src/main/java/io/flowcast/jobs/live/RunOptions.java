@@ -21,6 +21,7 @@ import java.util.Map;
  *     deleted on exit ({@link RunCheckpoints})
  * @param webUiPort the Flink web UI port (0: 8081 if free, else any free port)
  * @param webUiAddress the address the Flink web UI and REST API listen on
+ * @param metricsPort the port of Flink's Prometheus reporter (0: 9249 if free, else any free port; negative: none)
  * @param flinkConf {@code -D key=value} settings, applied last
  * @param kafkaProperties the user's Kafka client properties, for every client of the run
  * @param kafkaTimeout how long to wait for Kafka's first answer (and each topic request) at start
@@ -45,6 +46,7 @@ public record RunOptions(
         Duration summaryInterval,
         int webUiPort,
         String webUiAddress,
+        int metricsPort,
         Map<String, String> flinkConf,
         Map<String, String> kafkaProperties,
         Duration kafkaTimeout) {
