@@ -71,10 +71,12 @@ final class RunCommand implements Callable<Integer> {
                     + "anyone who reaches this machine cancel or submit jobs (default: ${DEFAULT-VALUE}).")
     String webUiAddress;
 
-    @Option(names = "--metrics-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of Flink's Prometheus reporter, which serves the cluster's and flowcast's metrics "
-                    + "at http://HOST:PORT/metrics on every interface (the reporter has no address setting); "
-                    + "0 = 9249 if free, else any; -1 = none.")
+    // Off unless asked for: every other listener of run is on 127.0.0.1, and Flink's reporter has no
+    // address setting, so turning it on opens a port on every interface.
+    @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+            description = "Serve Flink's Prometheus reporter (the cluster's and flowcast's metrics at "
+                    + "http://HOST:PORT/metrics) on this port, on every interface (the reporter has no address "
+                    + "setting); 0 = 9249 if free, else any; -1 = none (default).")
     int metricsPort;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",

@@ -279,7 +279,7 @@ public final class LiveRun {
         LOG.info("local Flink cluster started and job submitted in {} ms", (System.nanoTime() - started) / 1_000_000);
         out.printf(Locale.ROOT, "  Flink web UI  http://%s:%d/%n", conf.get(RestOptions.ADDRESS), conf.get(RestOptions.PORT));
         if (metrics == null) {
-            out.printf(Locale.ROOT, "  Prometheus    off (--metrics-port -1)%n");
+            out.printf(Locale.ROOT, "  Prometheus    off (--metrics-port PORT serves it, on every interface)%n");
         } else if (metrics.isListening()) {
             out.printf(Locale.ROOT, "  Prometheus    %s (Flink's reporter: the cluster's and flowcast's metrics)%n",
                     metrics.url(LOOPBACK));

@@ -58,7 +58,7 @@ class PrometheusEndpointTest {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .execute("run", "--limit", Long.toString(EVENTS), "--speed", "800", "--checkpoint-interval", "1s",
-                        "--summary-interval", "5s", "--data", DATA, "--train", "min=200"));
+                        "--summary-interval", "5s", "--data", DATA, "--train", "min=200", "--metrics-port", "0"));
 
         Matcher endpoint = awaitEndpoint(out, run);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

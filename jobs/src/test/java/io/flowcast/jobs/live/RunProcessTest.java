@@ -31,7 +31,6 @@ class RunProcessTest {
 
     private static final Pattern KAFKA_PORT = Pattern.compile("  Kafka +127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern WEB_UI_PORT = Pattern.compile("  Flink web UI +http://127\\.0\\.0\\.1:(\\d+)/");
-    private static final Pattern PROMETHEUS_PORT = Pattern.compile("  Prometheus +http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
     @TempDir
     Path temp;
@@ -54,12 +53,7 @@ class RunProcessTest {
         Process run = start(tmp, "--speed", "50");
         awaitOutput("job RUNNING", 120);
         assertThat(run.descendants().count()).as("no process of its own").isZero();
-        // Every port it listens on is on 127.0.0.1 but the one of Flink's Prometheus reporter, which
-        // has no address setting (docs/running.md, Security).
-        Matcher prometheus = PROMETHEUS_PORT.matcher(stdout());
-        assertThat(prometheus.find()).as(stdout()).isTrue();
-        assertThat(nonLoopbackListeners(run.pid())).as("listeners not on 127.0.0.1").singleElement().asString()
-                .containsPattern(":" + prometheus.group(1) + "\\s");
+        assertThat(nonLoopbackListeners(run.pid())).as("every port it listens on is on 127.0.0.1").isEmpty();
 
         long signalled = System.nanoTime();
         Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).inheritIO().start();
@@ -97,7 +91,7 @@ class RunProcessTest {
         String out = stdout();
         String err = Files.readString(temp.resolve("stderr"));
         assertThat(err).as("no stack trace on the console").doesNotContain("\tat ");
-        for (Pattern port : List.of(KAFKA_PORT, WEB_UI_PORT, PROMETHEUS_PORT)) {
+        for (Pattern port : List.of(KAFKA_PORT, WEB_UI_PORT)) {
             Matcher m = port.matcher(out);
             assertThat(m.find()).as(out).isTrue();
             assertThat(free(Integer.parseInt(m.group(1)))).as("port %s released", m.group(1)).isTrue();
