@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.model.online.OnlineRecipe;
 import io.flowcast.model.online.ServingModel;
 
 /**
@@ -25,13 +26,10 @@ import io.flowcast.model.online.ServingModel;
  */
 final class ModelServingFit {
 
-    /**
-     * Longest re-warm window, in steps: each series replays this many net steps at its first event
-     * under a new version. The default recipe's window is at most 96 steps.
-     */
-    static final int MAX_WINDOW_STEPS = 10_000;
-    /** Most past seasons in the seasonal reference (a year of weekly seasons); the default is 3. */
-    static final int MAX_SEASONS = 52;
+    /** Longest re-warm window, in steps: the one a recipe allows ({@link OnlineRecipe#MAX_SERVED_WINDOW}). */
+    static final int MAX_WINDOW_STEPS = OnlineRecipe.MAX_SERVED_WINDOW;
+    /** Most past seasons in the seasonal reference: the most a recipe allows. */
+    static final int MAX_SEASONS = OnlineRecipe.MAX_SERVED_SEASONS;
     /**
      * Longest history a series keeps, in steps (2^21; 32 MiB a series): the default recipe for one-second
      * data (a week's season, 3 seasons, a 96-step window) needs 1,814,496. Below what a series' stored

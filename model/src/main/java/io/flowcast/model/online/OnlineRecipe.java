@@ -58,7 +58,23 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         if (retrainEvery == null || retrainEvery.isNegative() || retrainEvery.isZero()) {
             throw new IllegalArgumentException("retrainEvery must be positive");
         }
+        if (window > MAX_SERVED_WINDOW) {
+            throw new IllegalArgumentException("window of " + window + " steps: at most " + MAX_SERVED_WINDOW
+                    + " (a forecaster replays it for every series a new version serves)");
+        }
+        if (season > 0 && seasons > MAX_SERVED_SEASONS) {
+            throw new IllegalArgumentException(seasons + " seasons: at most " + MAX_SERVED_SEASONS);
+        }
     }
+
+    /**
+     * Longest re-warm window a forecaster serves, in steps: each series replays it through the net at
+     * its first event under a new version. A recipe refuses longer ones, so a trainer never publishes a
+     * model the forecasters would refuse.
+     */
+    public static final int MAX_SERVED_WINDOW = 10_000;
+    /** Most past seasons in the seasonal reference a forecaster serves (a year of weekly seasons). */
+    public static final int MAX_SERVED_SEASONS = 52;
 
     /** Shortest default window, in steps. */
     public static final int MIN_WINDOW = 24;
