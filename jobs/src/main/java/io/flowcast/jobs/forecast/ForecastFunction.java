@@ -348,10 +348,8 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         series.update(s);
     }
 
-    /** When a series last seen at {@code eventTime} expires (saturating: a time near the end of time never wraps). */
     private long expiry(long eventTime) {
-        long ttl = settings.seriesTtl().toMillis();
-        return eventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : eventTime + ttl;
+        return SeriesExpiry.deadline(eventTime, settings.seriesTtl());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.flowcast.jobs.score;
 
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
+import io.flowcast.jobs.forecast.SeriesExpiry;
 import io.flowcast.jobs.records.Forecast;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -143,10 +144,8 @@ public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent
         series.update(s);
     }
 
-    /** When a series last seen at {@code eventTime} expires (saturating: never wraps). */
     private long expiry(long eventTime) {
-        long ttl = settings.seriesTtl().toMillis();
-        return eventTime > Long.MAX_VALUE - ttl ? Long.MAX_VALUE : eventTime + ttl;
+        return SeriesExpiry.deadline(eventTime, settings.seriesTtl());
     }
 
     ScorerMetrics metrics() {
