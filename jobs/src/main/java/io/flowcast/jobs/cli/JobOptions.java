@@ -11,6 +11,7 @@ import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.train.TrainingPipeline;
 import io.flowcast.jobs.train.TrainingSettings;
 import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.score.ScoringSettings;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,6 +69,21 @@ public final class JobOptions {
     String topicDeadLetters;
     @Option(names = "--topic-models", defaultValue = "models", description = "(default: ${DEFAULT-VALUE})")
     String topicModels;
+    @Option(names = "--topic-forecast-errors", defaultValue = "forecast-errors", description = "(default: ${DEFAULT-VALUE})")
+    String topicForecastErrors;
+
+    @Option(names = "--no-scoring", description = "Do not score forecasts (no forecast-errors records, no anomaly flags).")
+    boolean noScoring;
+
+    @Option(names = "--score-window", defaultValue = "" + ScoringSettings.DEFAULT_WINDOW,
+            description = "Matured forecasts per series and horizon the rolling errors (and an anomaly band without "
+                    + "quantile outputs) are taken over (default: ${DEFAULT-VALUE}).")
+    int scoreWindow;
+
+    @Option(names = "--anomaly-z", defaultValue = "" + ScoringSettings.DEFAULT_ANOMALY_Z,
+            description = "An observation is an anomaly when it lies more than this many standard deviations of the "
+                    + "one-step error from the one-step forecast (default: ${DEFAULT-VALUE}).")
+    double anomalyZ;
 
     @Option(names = "--group-id", defaultValue = "flowcast", description = "Consumer group of the job's source.")
     String groupId;
@@ -82,7 +98,7 @@ public final class JobOptions {
     Duration transactionTimeout;
 
     public TopicNames topics() {
-        return new TopicNames(topicObservations, topicForecasts, topicDeadLetters, topicModels);
+        return new TopicNames(topicObservations, topicForecasts, topicDeadLetters, topicModels, topicForecastErrors);
     }
 
     public String groupId() {
@@ -119,6 +135,15 @@ public final class JobOptions {
         return new ForecastPipeline(forecast.settings(features).withModelNames(ModelNames.fixed(modelName)));
     }
 
+    /** How the job scores its forecasts, or null with {@code --no-scoring}. */
+    public ScoringSettings scoring() {
+        if (noScoring) {
+            return null;
+        }
+        ForecastSettings f = forecast.settings(features);
+        return new ScoringSettings(f.horizons(), scoreWindow, f.seriesTtl(), anomalyZ, modelName);
+    }
+
     /** Whether this job only trains (its forecasts are another job's). */
     public boolean trainOnly() {
         return trainOnly;
@@ -139,6 +164,10 @@ public final class JobOptions {
         ForecastJob job = ForecastJob.onKafka(kafka, stage(), jobSettings());
         if (t != null) {
             job.withTraining(t, KafkaConnectors.modelSink(kafka));
+        }
+        ScoringSettings scoring = scoring();
+        if (scoring != null) {
+            job.withScoring(scoring, KafkaConnectors.forecastErrorSink(kafka));
         }
         return trainOnly ? job.trainingOnly() : job;
     }

@@ -91,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
                 checkpointDir, job.groupId(), job.transactionalIdPrefix(), job.transactionTimeout(), job.jobSettings(),
                 summaryInterval, webUiPort, webUiAddress, metricsPort, flinkConf, job.kafkaClient().properties(),
                 job.kafkaClient().timeout());
-        return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut()).run();
+        return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut())
+                .scoring(job.scoring()).run();
     }
 }

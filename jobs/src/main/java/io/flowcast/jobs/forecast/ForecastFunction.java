@@ -320,6 +320,7 @@ public class ForecastFunction extends KeyedBroadcastProcessFunction<String, Obse
         f.rawTimestamp = obs.rawTimestamp;
         f.modelVersion = version;
         f.values = values;
+        f.observed = obs.values[0];
         f.emittedAt = ctx.timerService().currentProcessingTime();
         metrics.stepLatencyNanos.update(System.nanoTime() - started);
         out.collect(f);

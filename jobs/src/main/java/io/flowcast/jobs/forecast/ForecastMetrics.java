@@ -4,6 +4,7 @@ import io.flowcast.jobs.records.RejectReason;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
@@ -39,6 +40,7 @@ final class ForecastMetrics {
         this.group = group;
         eventsIn = group.counter("eventsIn");
         forecastsOut = group.counter("forecastsOut");
+        group.meter("forecastsPerSecond", new MeterView(forecastsOut));
         missingValues = group.counter("missingValues");
         gaps = group.counter("gaps");
         rewarms = group.counter("rewarms");
@@ -54,9 +56,14 @@ final class ForecastMetrics {
         }
     }
 
-    /** Registers the {@code servingVersion} gauge of a model name (once, when the name is first seen). */
+    /**
+     * Registers the {@code servingVersion} and {@code servingVersionAgeSeconds} gauges of a model name
+     * (once, when the name is first seen).
+     */
     void modelName(ModelTimeline timeline) {
-        group.addGroup("model", timeline.name).gauge("servingVersion", (Gauge<Long>) () -> timeline.lastServed);
+        MetricGroup model = group.addGroup("model", timeline.name);
+        model.gauge("servingVersion", (Gauge<Long>) () -> timeline.lastServed);
+        model.gauge("servingVersionAgeSeconds", (Gauge<Double>) timeline::servingAgeSeconds);
     }
 
     void deadLetter(RejectReason reason) {

@@ -26,6 +26,8 @@ final class ModelTimeline {
     ServingModel previous;
     /** The version the last selected event was forecast with (0: the baseline); the metrics gauge. */
     long lastServed;
+    /** The event time of the last {@link #select}. */
+    long lastSelected = Long.MIN_VALUE;
 
     ModelTimeline(String name, int retain) {
         this.name = name;
@@ -62,6 +64,7 @@ final class ModelTimeline {
 
     /** Sets {@link #current} and {@link #previous} for an event at {@code eventTime}. */
     void select(long eventTime) {
+        lastSelected = eventTime;
         current = null;
         previous = null;
         for (int i = models.size() - 1; i >= 0; i--) {
@@ -75,6 +78,15 @@ final class ModelTimeline {
                 }
             }
         }
+    }
+
+    /**
+     * How far the last selected event is past the data the serving version was trained on, in seconds of
+     * event time (live, how old the model is); NaN while the baseline serves.
+     */
+    double servingAgeSeconds() {
+        ServingModel m = current;
+        return m == null ? Double.NaN : (lastSelected - m.info().trainedUpTo()) / 1000.0;
     }
 
     /** The newest version held; 0 when none is. */

@@ -39,6 +39,11 @@ public final class ForecastJson {
                 writeFloats(g, "p90", f.p90);
             }
             g.writeNumberField("emittedAt", f.emittedAt);
+            if (Float.isFinite(f.observed)) {
+                g.writeNumberField("observed", f.observed);
+            } else {
+                g.writeNullField("observed");
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
@@ -57,6 +62,8 @@ public final class ForecastJson {
         f.p10 = readFloats(n.get("p10"));
         f.p90 = readFloats(n.get("p90"));
         f.emittedAt = n.get("emittedAt").longValue();
+        JsonNode observed = n.get("observed");
+        f.observed = observed == null || observed.isNull() ? Float.NaN : observed.floatValue();
         return f;
     }
 

@@ -7,6 +7,8 @@ import io.flowcast.jobs.records.Forecast;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import io.flowcast.jobs.score.ForecastError;
+import io.flowcast.jobs.score.ForecastErrorRecordSerializer;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -69,6 +71,19 @@ public final class KafkaConnectors {
                 .setRecordSerializer(new DeadLetterRecordSerializer(kafka.topics().deadLetters()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dead-letters")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        String.valueOf(kafka.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    /** Matured forecasts and their errors to {@code forecast-errors}, exactly once. */
+    public static KafkaSink<ForecastError> forecastErrorSink(KafkaSettings kafka) {
+        return KafkaSink.<ForecastError>builder()
+                .setKafkaProducerConfig(userProperties(kafka))
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new ForecastErrorRecordSerializer(kafka.topics().forecastErrors()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-forecast-errors")
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         String.valueOf(kafka.transactionTimeout().toMillis()))
                 .build();

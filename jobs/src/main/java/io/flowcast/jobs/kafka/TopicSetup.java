@@ -100,7 +100,7 @@ public final class TopicSetup {
     }
 
     /**
-     * Ensures the four topics exist. {@code models} is compacted (only the newest model version per
+     * Ensures the five topics exist. {@code models} is compacted (only the newest model version per
      * key must survive, however long the job runs) and takes records up to
      * {@link ModelRecordLimits#MAX_RECORD_BYTES} (the broker's default is about 1 MiB). An existing
      * {@code models} topic that takes less is left as it is, with a warning saying how to raise it.
@@ -118,6 +118,7 @@ public final class TopicSetup {
         wanted.add(new NewTopic(topics.observations(), partitions, replication));
         wanted.add(new NewTopic(topics.forecasts(), partitions, replication));
         wanted.add(new NewTopic(topics.deadLetters(), partitions, replication));
+        wanted.add(new NewTopic(topics.forecastErrors(), partitions, replication));
         wanted.add(new NewTopic(topics.models(), 1, replication)
                 .configs(modelsTopicConfig()));
         try (Admin admin = connect(kafka)) {

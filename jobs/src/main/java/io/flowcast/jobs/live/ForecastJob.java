@@ -1,5 +1,6 @@
 package io.flowcast.jobs.live;
 
+
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import io.flowcast.jobs.train.TrainingPipeline;
@@ -16,9 +17,15 @@ import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.score.ForecastError;
+import io.flowcast.jobs.score.ForecastErrorSerializer;
+import io.flowcast.jobs.score.ForecastScorer;
+import io.flowcast.jobs.score.ScoringSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -66,6 +73,9 @@ public final class ForecastJob {
     /** The training path and where it publishes; null: this job only forecasts. */
     private TrainingPipeline training;
     private Sink<ModelRecord> modelSink;
+    /** How forecasts are scored, and where the errors go; null: not scored. */
+    private ScoringSettings scoring;
+    private Sink<ForecastError> errorSink;
     /** False: a training-only job, whose forecasts another job makes and publishes. */
     private boolean publishForecasts = true;
 
@@ -113,6 +123,17 @@ public final class ForecastJob {
     }
 
     /**
+     * Scores the forecasts as their targets arrive ({@link ForecastScorer}, keyed by series like the
+     * forecaster): one {@link ForecastError} per matured (series, origin, horizon) to {@code sink}
+     * (the {@code forecast-errors} topic).
+     */
+    public ForecastJob withScoring(ScoringSettings scoring, Sink<ForecastError> sink) {
+        this.scoring = checkNotNull(scoring, "scoring");
+        this.errorSink = checkNotNull(sink, "sink");
+        return this;
+    }
+
+    /**
      * Only trains: the keyed forecaster still runs (the series' histories and windows live there), but
      * its forecasts and dead letters are left to a forecasting job ({@code --no-train}) on the same topics.
      */
@@ -155,8 +176,25 @@ public final class ForecastJob {
         }
         if (publishForecasts) {
             outputs.forecasts().sinkTo(forecastSink).name("forecasts sink").uid("forecasts-sink");
+            if (scoring != null) {
+                outputs.forecasts()
+                        .keyBy(new ForecastKey(), Types.STRING)
+                        .process(new ForecastScorer(scoring), ForecastErrorSerializer.TYPE)
+                        .name("score").uid("score")
+                        .sinkTo(errorSink).name("forecast-errors sink").uid("forecast-errors-sink");
+            }
             deadLetters = deadLetters.union(outputs.deadLetters());
         }
         deadLetters.sinkTo(deadLetterSink).name("dead-letters sink").uid("dead-letters-sink");
+    }
+
+    /** The series key of a forecast: the scorer is keyed as the forecaster is. */
+    private static final class ForecastKey implements KeySelector<Forecast, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Forecast forecast) {
+            return forecast.key;
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.flowcast.jobs.kafka.KafkaConnectors;
 import io.flowcast.jobs.kafka.KafkaSettings;
 import io.flowcast.jobs.kafka.TopicSetup;
 import io.flowcast.jobs.pipeline.ForecastStage;
+import io.flowcast.jobs.score.ScoringSettings;
 import io.flowcast.jobs.pipeline.JobEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,6 +69,8 @@ public final class LiveRun {
 
     private final TrainingPipeline training;
     private final boolean trainOnly;
+    /** Null: the forecasts are not scored. */
+    private ScoringSettings scoring;
 
     public LiveRun(RunOptions options, ForecastStage stage, PrintWriter out) {
         this(options, stage, null, false, out);
@@ -84,6 +87,12 @@ public final class LiveRun {
         this.training = training;
         this.trainOnly = trainOnly;
         this.out = out;
+    }
+
+    /** Scores the forecasts to {@code forecast-errors} ({@link ForecastJob#withScoring}); null: not scored. */
+    public LiveRun scoring(ScoringSettings scoring) {
+        this.scoring = scoring;
+        return this;
     }
 
     /** Runs until done; returns the process exit code. */
@@ -150,6 +159,9 @@ public final class LiveRun {
         TopicSetup.ensureTopics(kafkaClients, o.topics(), o.partitions(), (short) 1);
         out.printf(Locale.ROOT, "  topics        %s -> %s, %s (read_committed); models on %s%n", o.topics().observations(),
                 o.topics().forecasts(), o.topics().deadLetters(), o.topics().models());
+        out.printf(Locale.ROOT, "  scoring       %s%n", scoring == null ? "off (--no-scoring)"
+                : "errors and anomalies (band " + scoring.anomalyZ() + " sd) to " + o.topics().forecastErrors()
+                        + ", rolling over the last " + scoring.window() + " per series and horizon");
         out.printf(Locale.ROOT, "  training      %s%n", training == null ? "off (--no-train): serving what is on " + o.topics().models()
                 : training.settings() + ", publishing to " + o.topics().models());
 
@@ -261,6 +273,9 @@ public final class LiveRun {
                 o.jobSettings());
         if (training != null) {
             forecastJob.withTraining(training, KafkaConnectors.modelSink(kafka));
+        }
+        if (scoring != null) {
+            forecastJob.withScoring(scoring, KafkaConnectors.forecastErrorSink(kafka));
         }
         if (trainOnly) {
             forecastJob.trainingOnly();

@@ -23,6 +23,11 @@ public class Forecast {
     public float[] p90;
     /** Processing time the forecast was emitted at, epoch milliseconds. */
     public long emittedAt;
+    /**
+     * The value observed at the event (its first value), NaN when missing: what the forecast's origin
+     * saw, so that a reader of forecasts alone (the scorer, a dashboard) has the series too.
+     */
+    public float observed = Float.NaN;
 
     public Forecast() {
     }
@@ -30,7 +35,7 @@ public class Forecast {
     @Override
     public boolean equals(Object o) {
         return o instanceof Forecast f && eventTime == f.eventTime && modelVersion == f.modelVersion
-                && emittedAt == f.emittedAt && Objects.equals(key, f.key) && Objects.equals(rawTimestamp, f.rawTimestamp)
+                && emittedAt == f.emittedAt && Float.compare(observed, f.observed) == 0 && Objects.equals(key, f.key) && Objects.equals(rawTimestamp, f.rawTimestamp)
                 && Arrays.equals(values, f.values) && Arrays.equals(p10, f.p10) && Arrays.equals(p90, f.p90);
     }
 
@@ -41,7 +46,7 @@ public class Forecast {
 
     @Override
     public String toString() {
-        return "Forecast{key=" + key + ", eventTime=" + eventTime + ", version=" + modelVersion + ", values="
+        return "Forecast{key=" + key + ", eventTime=" + eventTime + ", version=" + modelVersion + ", observed=" + observed + ", values="
                 + Arrays.toString(values) + (p10 == null ? "" : ", p10=" + Arrays.toString(p10) + ", p90="
                 + Arrays.toString(p90)) + "}";
     }

@@ -1,45 +1,77 @@
 package io.flowcast.jobs.score;
 
 /**
- * The last {@code capacity} error pairs of one series at one horizon: the model's error and
- * persistence's on the same (target) step, in a ring. The figures are recomputed from the ring
- * when asked (no running sums that drift), so the window holds exactly what it says.
+ * The last {@code capacity} matured pairs of one series at one horizon, in a ring: the model's error
+ * and persistence's on the same target step, the actual, and whether the actual fell inside the
+ * forecast's p10..p90 band. The figures are recomputed from the ring when asked (no running sums that
+ * drift), so the window holds exactly what it says.
  */
 final class ErrorWindow {
+
+    static final byte NO_BAND = -1;
+    static final byte OUTSIDE = 0;
+    static final byte INSIDE = 1;
 
     /** forecast - actual, oldest overwritten first. */
     final float[] model;
     /** persistence - actual, for the same targets. */
     final float[] persistence;
+    final float[] actual;
+    /** {@link #NO_BAND}, {@link #OUTSIDE} or {@link #INSIDE} per pair. */
+    final byte[] band;
     /** Pairs held (at most the capacity). */
     int count;
     /** Where the next pair goes. */
     int next;
 
     ErrorWindow(int capacity) {
-        this(new float[capacity], new float[capacity], 0, 0);
+        this(new float[capacity], new float[capacity], new float[capacity], new byte[capacity], 0, 0);
     }
 
-    ErrorWindow(float[] model, float[] persistence, int count, int next) {
+    ErrorWindow(float[] model, float[] persistence, float[] actual, byte[] band, int count, int next) {
         this.model = model;
         this.persistence = persistence;
+        this.actual = actual;
+        this.band = band;
         this.count = count;
         this.next = next;
     }
 
-    void add(float modelError, float persistenceError) {
+    void add(float modelError, float persistenceError, float actualValue, byte inBand) {
         model[next] = modelError;
         persistence[next] = persistenceError;
+        actual[next] = actualValue;
+        band[next] = inBand;
         next = (next + 1) % model.length;
         count = Math.min(count + 1, model.length);
     }
 
-    static float meanAbsolute(float[] errors, int count) {
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += Math.abs(errors[i]);
+    int capacity() {
+        return model.length;
+    }
+
+    RollingErrors figures() {
+        if (count == 0) {
+            return RollingErrors.NONE;
         }
-        return count == 0 ? Float.NaN : (float) (sum / count);
+        double actualSum = 0;
+        int banded = 0;
+        int inside = 0;
+        for (int i = 0; i < count; i++) {
+            actualSum += Math.abs(actual[i]);
+            if (band[i] != NO_BAND) {
+                banded++;
+                inside += band[i];
+            }
+        }
+        return new RollingErrors(count, meanAbsolute(model, count), rootMeanSquared(model, count),
+                weighted(model, count, actualSum), meanAbsolute(persistence, count),
+                rootMeanSquared(persistence, count), weighted(persistence, count, actualSum),
+                banded == 0 ? Float.NaN : (float) inside / banded);
+    }
+
+    static float meanAbsolute(float[] errors, int count) {
+        return count == 0 ? Float.NaN : (float) (absoluteSum(errors, count) / count);
     }
 
     static float rootMeanSquared(float[] errors, int count) {
@@ -50,7 +82,19 @@ final class ErrorWindow {
         return count == 0 ? Float.NaN : (float) Math.sqrt(sum / count);
     }
 
+    private static float weighted(float[] errors, int count, double actualSum) {
+        return actualSum == 0 ? Float.NaN : (float) (absoluteSum(errors, count) / actualSum);
+    }
+
+    private static double absoluteSum(float[] errors, int count) {
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += Math.abs(errors[i]);
+        }
+        return sum;
+    }
+
     ErrorWindow copy() {
-        return new ErrorWindow(model.clone(), persistence.clone(), count, next);
+        return new ErrorWindow(model.clone(), persistence.clone(), actual.clone(), band.clone(), count, next);
     }
 }

@@ -44,11 +44,27 @@ public final class ForecastErrorJson {
             }
             g.writeNumberField("modelVersion", e.modelVersion());
             number(g, "persistence", e.persistence());
-            g.writeNumberField("window", e.window());
-            number(g, "mae", e.mae());
-            number(g, "rmse", e.rmse());
-            number(g, "persistenceMae", e.persistenceMae());
-            number(g, "persistenceRmse", e.persistenceRmse());
+            RollingErrors r = e.rolling();
+            g.writeNumberField("window", r.window());
+            number(g, "mae", r.mae());
+            number(g, "rmse", r.rmse());
+            number(g, "wape", r.wape());
+            number(g, "persistenceMae", r.persistenceMae());
+            number(g, "persistenceRmse", r.persistenceRmse());
+            number(g, "persistenceWape", r.persistenceWape());
+            number(g, "coverage", r.coverage());
+            Anomaly a = e.anomaly();
+            if (a == null) {
+                g.writeNullField("anomaly");
+                g.writeNullField("anomalyScore");
+                g.writeNullField("anomalyLow");
+                g.writeNullField("anomalyHigh");
+            } else {
+                g.writeBooleanField("anomaly", a.flagged());
+                number(g, "anomalyScore", a.score());
+                number(g, "anomalyLow", a.low());
+                number(g, "anomalyHigh", a.high());
+            }
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", ex);
@@ -59,11 +75,17 @@ public final class ForecastErrorJson {
     /** Reads what {@link #write} wrote. */
     public static ForecastError read(byte[] json) throws IOException {
         JsonNode n = MAPPER.readTree(json);
+        RollingErrors rolling = new RollingErrors(n.get("window").intValue(), number(n, "mae"), number(n, "rmse"),
+                number(n, "wape"), number(n, "persistenceMae"), number(n, "persistenceRmse"),
+                number(n, "persistenceWape"), number(n, "coverage"));
+        JsonNode flagged = n.get("anomaly");
+        Anomaly anomaly = flagged == null || flagged.isNull() ? null
+                : new Anomaly(flagged.booleanValue(), number(n, "anomalyScore"), number(n, "anomalyLow"),
+                        number(n, "anomalyHigh"));
         return new ForecastError(n.get("key").textValue(), n.get("originTime").longValue(),
                 n.get("targetTime").longValue(), n.get("horizon").intValue(), number(n, "forecast"),
                 number(n, "actual"), number(n, "p10"), number(n, "p90"), n.get("modelVersion").longValue(),
-                number(n, "persistence"), n.get("window").intValue(), number(n, "mae"), number(n, "rmse"),
-                number(n, "persistenceMae"), number(n, "persistenceRmse"));
+                number(n, "persistence"), rolling, anomaly);
     }
 
     private static void number(JsonGenerator g, String field, float value) throws IOException {

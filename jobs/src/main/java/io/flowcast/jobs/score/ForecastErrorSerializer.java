@@ -32,18 +32,44 @@ public final class ForecastErrorSerializer extends ImmutableValueSerializer<Fore
         out.writeFloat(e.p90());
         out.writeLong(e.modelVersion());
         out.writeFloat(e.persistence());
-        out.writeInt(e.window());
-        out.writeFloat(e.mae());
-        out.writeFloat(e.rmse());
-        out.writeFloat(e.persistenceMae());
-        out.writeFloat(e.persistenceRmse());
+        RollingErrors r = e.rolling();
+        out.writeInt(r.window());
+        out.writeFloat(r.mae());
+        out.writeFloat(r.rmse());
+        out.writeFloat(r.wape());
+        out.writeFloat(r.persistenceMae());
+        out.writeFloat(r.persistenceRmse());
+        out.writeFloat(r.persistenceWape());
+        out.writeFloat(r.coverage());
+        Anomaly a = e.anomaly();
+        out.writeBoolean(a != null);
+        if (a != null) {
+            out.writeBoolean(a.flagged());
+            out.writeFloat(a.score());
+            out.writeFloat(a.low());
+            out.writeFloat(a.high());
+        }
     }
 
     @Override
     public ForecastError deserialize(DataInputView in) throws IOException {
-        return new ForecastError(Strings.read(in), in.readLong(), in.readLong(), in.readInt(), in.readFloat(),
-                in.readFloat(), in.readFloat(), in.readFloat(), in.readLong(), in.readFloat(), in.readInt(),
+        String key = Strings.read(in);
+        long origin = in.readLong();
+        long target = in.readLong();
+        int horizon = in.readInt();
+        float forecast = in.readFloat();
+        float actual = in.readFloat();
+        float p10 = in.readFloat();
+        float p90 = in.readFloat();
+        long version = in.readLong();
+        float persistence = in.readFloat();
+        RollingErrors rolling = new RollingErrors(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
                 in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat());
+        Anomaly anomaly = in.readBoolean()
+                ? new Anomaly(in.readBoolean(), in.readFloat(), in.readFloat(), in.readFloat())
+                : null;
+        return new ForecastError(key, origin, target, horizon, forecast, actual, p10, p90, version, persistence,
+                rolling, anomaly);
     }
 
     @Override

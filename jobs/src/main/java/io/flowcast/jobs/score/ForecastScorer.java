@@ -17,8 +17,9 @@ import org.apache.flink.util.Collector;
  * The rules, also in {@code docs/scoring.md}:
  *
  * <ul>
- *   <li><b>Steps.</b> The input is the forecaster's accepted events in its order ({@link ForecastedEvent}):
- *       one input is one step, as the forecaster counts steps. The target of horizon {@code h} of the
+ *   <li><b>Steps.</b> The input is the forecaster's output, one {@link Forecast} per accepted event in its
+ *       order, with the value observed there ({@link Forecast#observed}): one input is one step, as the
+ *       forecaster counts steps. The target of horizon {@code h} of the
  *       forecast made at an event is the series' {@code h}-th next accepted event, whatever its time.
  *       Late and duplicate events never reach the scorer (the forecaster removed them); an input not
  *       after the series' last one is counted and ignored.
@@ -27,7 +28,10 @@ import org.apache.flink.util.Collector;
  *   <li><b>Persistence</b> for a target is the last finite value observed at or before the origin
  *       (the forecaster's own reading of a missing value), scored on the same pairs.
  *   <li><b>Rolling figures</b>: per series and horizon, over the last {@code window} pairs that have
- *       a persistence value too: MAE and RMSE of the model and of persistence, in each record.
+ *       a persistence value too: MAE, RMSE and WAPE of the model and of persistence, and the p10..p90
+ *       coverage, in each record ({@link RollingErrors}).
+ *   <li><b>Anomalies</b>: at horizon 1, the actual is judged against the band forecast for it
+ *       ({@link AnomalyRule}), before its own error joins the window.
  *   <li><b>Idle series</b> are cleared as the forecaster clears them: one event-time timer per series
  *       at its last event + TTL, moved forward lazily when it fires.
  * </ul>
@@ -35,7 +39,7 @@ import org.apache.flink.util.Collector;
  * State per series is bounded by the settings: {@code horizons} forecasts and {@code horizons x window}
  * error pairs. Safe with object reuse: it copies what it keeps of its input.
  */
-public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent, ForecastError> {
+public class ForecastScorer extends KeyedProcessFunction<String, Forecast, ForecastError> {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,6 +49,7 @@ public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent
     private final ScoringSettings settings;
     private transient ValueState<ScorerState> series;
     private transient ScorerMetrics metrics;
+    private transient AnomalyRule anomalies;
 
     public ForecastScorer(ScoringSettings settings) {
         this.settings = checkNotNull(settings, "settings");
@@ -53,30 +58,31 @@ public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent
     @Override
     public void open(OpenContext openContext) {
         series = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_NAME, ScorerStateSerializer.INSTANCE));
-        metrics = new ScorerMetrics(getRuntimeContext().getMetricGroup());
+        metrics = new ScorerMetrics(getRuntimeContext().getMetricGroup(), settings);
+        anomalies = new AnomalyRule(settings.anomalyZ(), settings.window());
     }
 
     @Override
-    public void processElement(ForecastedEvent event, Context ctx, Collector<ForecastError> out) throws Exception {
+    public void processElement(Forecast event, Context ctx, Collector<ForecastError> out) throws Exception {
         ScorerState s = series.value();
         if (s == null) {
             s = ScorerState.create(settings);
-        } else if (event.eventTime() <= s.lastEventTime) {
+        } else if (event.eventTime <= s.lastEventTime) {
             metrics.outOfOrder.inc();
             return;
         }
-        float actual = Float.isFinite(event.actual()) ? event.actual() : Float.NaN;
+        float actual = Float.isFinite(event.observed) ? event.observed : Float.NaN;
         for (int h = 1; h <= settings.horizons(); h++) {
             HeldForecast made = s.madeStepsAgo(h);
             if (made != null) {
-                score(event, actual, made, h, s.windows[h - 1], out);
+                score(event, actual, made, h, s.windows, out);
             }
         }
         if (!Float.isNaN(actual)) {
             s.lastFinite = actual;
         }
-        s.hold(held(event.forecast(), s.lastFinite));
-        s.lastEventTime = event.eventTime();
+        s.hold(held(event, s.lastFinite));
+        s.lastEventTime = event.eventTime;
         if (s.expiryTimer == Long.MIN_VALUE && !settings.seriesTtl().isZero()) {
             s.expiryTimer = expiry(s.lastEventTime);
             ctx.timerService().registerEventTimeTimer(s.expiryTimer);
@@ -84,7 +90,7 @@ public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent
         series.update(s);
     }
 
-    private void score(ForecastedEvent event, float actual, HeldForecast made, int h, ErrorWindow window,
+    private void score(Forecast event, float actual, HeldForecast made, int h, ErrorWindow[] windows,
                        Collector<ForecastError> out) {
         if (Float.isNaN(actual)) {
             metrics.missingActuals.inc();
@@ -95,19 +101,24 @@ public class ForecastScorer extends KeyedProcessFunction<String, ForecastedEvent
             metrics.missingForecasts.inc();
             return;
         }
+        float p10 = made.p10() == null ? Float.NaN : at(made.p10(), h);
+        float p90 = made.p90() == null ? Float.NaN : at(made.p90(), h);
+        // Judged before this pair joins the window: the band is made of the errors before it.
+        Anomaly anomaly = h == 1 ? anomalies.judge(forecast, p10, p90, windows[0], actual) : null;
+        if (anomaly != null && anomaly.flagged()) {
+            metrics.anomalies.inc();
+        }
         float persistence = made.persistence();
+        ErrorWindow window = windows[h - 1];
         if (!Float.isNaN(persistence)) {
-            window.add(forecast - actual, persistence - actual);
-            metrics.pair(forecast - actual, persistence - actual);
+            byte band = Float.isNaN(p10) || Float.isNaN(p90) ? ErrorWindow.NO_BAND
+                    : actual >= p10 && actual <= p90 ? ErrorWindow.INSIDE : ErrorWindow.OUTSIDE;
+            window.add(forecast - actual, persistence - actual, actual, band);
+            metrics.pair(h, forecast - actual, persistence - actual, actual, band);
         }
         metrics.scored.inc();
-        out.collect(new ForecastError(event.key(), made.originTime(), event.eventTime(), h, forecast, actual,
-                made.p10() == null ? Float.NaN : at(made.p10(), h), made.p90() == null ? Float.NaN : at(made.p90(), h),
-                made.modelVersion(), persistence, window.count,
-                ErrorWindow.meanAbsolute(window.model, window.count),
-                ErrorWindow.rootMeanSquared(window.model, window.count),
-                ErrorWindow.meanAbsolute(window.persistence, window.count),
-                ErrorWindow.rootMeanSquared(window.persistence, window.count)));
+        out.collect(new ForecastError(event.key, made.originTime(), event.eventTime, h, forecast, actual, p10, p90,
+                made.modelVersion(), persistence, window.figures(), anomaly));
     }
 
     /** Horizon {@code h}'s value, NaN beyond the array (a model with fewer horizons than the settings). */

@@ -2,12 +2,16 @@ package io.flowcast.jobs.score;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The scorer's metrics, registered once per subtask: counts of matured pairs and of those left
- * unscored, and gauges of this subtask's error over the pairs it scored since it started
- * ({@code scoredMae}, {@code persistenceMae}: all series and horizons together).
+ * unscored, anomalies (a count and a rate), and per model name and horizon ({@code model},
+ * {@code horizon} labels) this subtask's rolling figures over its last {@code window} scored pairs,
+ * all its series together: {@code rollingMae}, {@code rollingPersistenceMae}, their ratio
+ * {@code rollingMaeRatio} (below 1: the model beats persistence), {@code rollingWape} and
+ * {@code rollingCoverage} (the share of actuals inside p10..p90; NaN without quantile outputs).
  */
 final class ScorerMetrics {
 
@@ -19,29 +23,48 @@ final class ScorerMetrics {
     /** Inputs not after the series' last one: the forecaster never sends them; ignored. */
     final Counter outOfOrder;
     final Counter keysExpired;
-    private double absoluteErrorSum;
-    private double persistenceAbsoluteErrorSum;
+    final Counter anomalies;
+    /** rolling[h - 1]: the last pairs this subtask scored at horizon h, every series together. */
+    private final ErrorWindow[] rolling;
     private long pairs;
 
-    ScorerMetrics(MetricGroup group) {
+    ScorerMetrics(MetricGroup group, ScoringSettings settings) {
         scored = group.counter("errorsScored");
         missingActuals = group.counter("missingActuals");
         missingForecasts = group.counter("missingForecasts");
         outOfOrder = group.counter("scorerOutOfOrder");
         keysExpired = group.counter("scorerKeysExpired");
-        group.gauge("scoredMae", (Gauge<Double>) () -> pairs == 0 ? Double.NaN : absoluteErrorSum / pairs);
-        group.gauge("persistenceMae",
-                (Gauge<Double>) () -> pairs == 0 ? Double.NaN : persistenceAbsoluteErrorSum / pairs);
+        anomalies = group.counter("anomalies");
+        group.meter("anomaliesPerSecond", new MeterView(anomalies));
+        MetricGroup model = group.addGroup("model", settings.modelName());
+        rolling = new ErrorWindow[settings.horizons()];
+        for (int h = 1; h <= rolling.length; h++) {
+            ErrorWindow w = new ErrorWindow(settings.window());
+            rolling[h - 1] = w;
+            MetricGroup horizon = model.addGroup("horizon", String.valueOf(h));
+            horizon.gauge("rollingMae", (Gauge<Double>) () -> (double) w.figures().mae());
+            horizon.gauge("rollingPersistenceMae", (Gauge<Double>) () -> (double) w.figures().persistenceMae());
+            horizon.gauge("rollingMaeRatio", (Gauge<Double>) () -> ratio(w.figures()));
+            horizon.gauge("rollingWape", (Gauge<Double>) () -> (double) w.figures().wape());
+            horizon.gauge("rollingCoverage", (Gauge<Double>) () -> (double) w.figures().coverage());
+        }
     }
 
-    /** A pair that has both the model's and persistence's error. */
-    void pair(float modelError, float persistenceError) {
-        absoluteErrorSum += Math.abs(modelError);
-        persistenceAbsoluteErrorSum += Math.abs(persistenceError);
+    private static double ratio(RollingErrors r) {
+        return r.persistenceMae() > 0 ? (double) r.mae() / r.persistenceMae() : Double.NaN;
+    }
+
+    /** A pair that has both the model's and persistence's error, at horizon {@code h}. */
+    void pair(int h, float modelError, float persistenceError, float actual, byte band) {
+        rolling[h - 1].add(modelError, persistenceError, actual, band);
         pairs++;
     }
 
     long pairs() {
         return pairs;
+    }
+
+    RollingErrors rolling(int h) {
+        return rolling[h - 1].figures();
     }
 }

@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * A {@link ScorerState}, format 1: times, steps, last finite value; the ring's length and each slot
  * (a presence flag, then origin, version, persistence, the values and, behind a flag, p10 and p90);
- * the number of horizons and each {@link ErrorWindow} (capacity, count, next, both rings). Sizes are
+ * the number of horizons and each {@link ErrorWindow} (capacity, count, next, then per slot both errors, the actual and the band flag). Sizes are
  * written, so a state written under other settings reads back as written. The state is mutable, so
  * {@link #copy} is a deep copy.
  */
@@ -52,6 +52,8 @@ public final class ScorerStateSerializer extends TypeSerializer<ScorerState> {
             for (int i = 0; i < w.model.length; i++) {
                 out.writeFloat(w.model[i]);
                 out.writeFloat(w.persistence[i]);
+                out.writeFloat(w.actual[i]);
+                out.writeByte(w.band[i]);
             }
         }
     }
@@ -82,11 +84,19 @@ public final class ScorerStateSerializer extends TypeSerializer<ScorerState> {
             int next = in.readInt();
             float[] model = new float[capacity];
             float[] persistence = new float[capacity];
+            float[] actual = new float[capacity];
+            byte[] band = new byte[capacity];
             for (int i = 0; i < capacity; i++) {
                 model[i] = in.readFloat();
                 persistence[i] = in.readFloat();
+                actual[i] = in.readFloat();
+                band[i] = in.readByte();
             }
-            windows[h] = new ErrorWindow(model, persistence, count, next);
+            if (count < 0 || count > capacity || next < 0 || (capacity > 0 && next >= capacity)) {
+                throw new IOException("corrupt scorer state: window count " + count + ", next " + next
+                        + ", capacity " + capacity);
+            }
+            windows[h] = new ErrorWindow(model, persistence, actual, band, count, next);
         }
         ScorerState s = new ScorerState(ring, windows);
         s.lastEventTime = lastEventTime;

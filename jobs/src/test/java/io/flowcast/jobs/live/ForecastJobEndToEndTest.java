@@ -14,6 +14,9 @@ import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.score.ForecastError;
+import io.flowcast.jobs.score.ForecastErrorJson;
+import io.flowcast.jobs.score.ScoringSettings;
 import io.flowcast.jobs.testing.InProcessKafka;
 import io.flowcast.jobs.testing.ObservationScenario;
 import io.flowcast.jobs.testing.PublishedSchemas;
@@ -114,6 +117,7 @@ class ForecastJobEndToEndTest {
                 KafkaConnectors.forecastSink(settings),
                 KafkaConnectors.deadLetterSink(settings),
                 ForecastJob.Settings.defaults())
+                .withScoring(new ScoringSettings(HORIZON, 50, Duration.ZERO), KafkaConnectors.forecastErrorSink(settings))
                 .addTo(env);
         env.execute("end-to-end test " + topics.observations());
     }
@@ -143,6 +147,7 @@ class ForecastJobEndToEndTest {
             }
         }
         assertThat(levels).isEqualTo(scenario.expectedForecasts());
+        assertErrorsMatch(forecastRecords, topics);
 
         Map<String, String> reasons = new HashMap<>();
         List<String> rawMismatches = new ArrayList<>();
@@ -162,6 +167,51 @@ class ForecastJobEndToEndTest {
         assertThat(rawMismatches).as("dead letters carry the raw bytes").isEmpty();
         assertThat(new HashSet<>(reasons.values())).containsExactlyInAnyOrder(
                 "not-json", "no-key", "bad-time", "bad-value", "feature-count", "no-value");
+    }
+
+    /**
+     * Exactly one error record per matured (series, origin, horizon), computed here from the forecasts
+     * as read back (they carry the value observed at their event): the forecast made at the series'
+     * i-th event for horizon h against the value of its (i+h)-th, persistence the last value at or before i.
+     */
+    private static void assertErrorsMatch(List<ConsumerRecord<byte[], byte[]>> forecastRecords, TopicNames topics)
+            throws Exception {
+        Map<String, List<Forecast>> bySeries = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : forecastRecords) {
+            Forecast f = ForecastJson.read(r.value());
+            bySeries.computeIfAbsent(f.key, k -> new ArrayList<>()).add(f);
+        }
+        Map<String, String> expected = new HashMap<>();
+        for (List<Forecast> series : bySeries.values()) {
+            series.sort(java.util.Comparator.comparingLong(f -> f.eventTime));
+            float lastFinite = Float.NaN;
+            for (int i = 0; i < series.size(); i++) {
+                Forecast origin = series.get(i);
+                if (!Float.isNaN(origin.observed)) {
+                    lastFinite = origin.observed;
+                }
+                for (int h = 1; h <= HORIZON && i + h < series.size(); h++) {
+                    float actual = series.get(i + h).observed;
+                    float forecast = origin.values[h - 1];
+                    if (!Float.isNaN(actual) && !Float.isNaN(forecast)) {
+                        expected.put(origin.key + "@" + origin.eventTime + "+" + h,
+                                forecast + " " + actual + " " + lastFinite + " " + series.get(i + h).eventTime);
+                    }
+                }
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> errorRecords =
+                ReadCommitted.readAll(kafka.bootstrapServers(), topics.forecastErrors(), Duration.ofSeconds(20));
+        Map<String, String> actual = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : errorRecords) {
+            assertThat(PublishedSchemas.validate(PublishedSchemas.FORECAST_ERRORS, r.value())).isEmpty();
+            ForecastError e = ForecastErrorJson.read(r.value());
+            String id = e.key() + "@" + e.originTime() + "+" + e.horizon();
+            assertThat(actual.put(id, e.forecast() + " " + e.actual() + " " + e.persistence() + " " + e.targetTime()))
+                    .as("duplicate error record " + id).isNull();
+        }
+        assertThat(expected).as("scenario has matured pairs").hasSizeGreaterThan(1000);
+        assertThat(actual).isEqualTo(expected);
     }
 
     /** Puts a failure injector in front of another stage. */

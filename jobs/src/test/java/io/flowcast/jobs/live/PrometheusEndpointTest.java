@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -65,7 +67,8 @@ class PrometheusEndpointTest {
         URI uri = URI.create(endpoint.group(1));
 
         List<Sample> first = scrapeUntil(http, uri, run, s -> sum(s, "forecastsOut") > 0);
-        List<Sample> trained = scrapeUntil(http, uri, run, s -> sum(s, "fits") >= 1 && sum(s, "modelsPublished") >= 1);
+        List<Sample> trained = scrapeUntil(http, uri, run, s -> sum(s, "fits") >= 1 && sum(s, "modelsPublished") >= 1
+                && sum(s, "errorsScored") > 0);
 
         // The forecaster's counters, one sample per subtask, labelled as Flink labels operator metrics.
         assertThat(samples(trained, "forecastsOut")).isNotEmpty()
@@ -84,6 +87,19 @@ class PrometheusEndpointTest {
         // The version serving each model name: a key/value group, so a label and a part of the name.
         assertThat(samples(trained, "model_servingVersion")).isNotEmpty()
                 .allSatisfy(s -> assertThat(s.labels()).contains("model=\"flowcast\""));
+
+        // The scorer's rolling figures per model and horizon, labelled by both.
+        assertThat(samples(trained, "model_horizon_rollingMae")).extracting(Sample::labels)
+                .anySatisfy(l -> assertThat(l).contains("model=\"flowcast\"").contains("horizon=\"1\""))
+                .anySatisfy(l -> assertThat(l).contains("horizon=\"2\""));
+        assertThat(samples(trained, "model_horizon_rollingMae")).filteredOn(s -> s.labels().contains("horizon=\"1\""))
+                .extracting(Sample::value).anySatisfy(mae -> assertThat(mae).isPositive().isFinite());
+
+        // Every metric the Grafana dashboard in deploy/ queries is one this run exports.
+        Set<String> exported = trained.stream().map(Sample::name).collect(Collectors.toSet());
+        Set<String> queried = GrafanaDashboard.metricNames(GrafanaDashboard.FILE);
+        assertThat(queried).as("metrics the dashboard queries").hasSizeGreaterThan(15);
+        assertThat(queried).as("queried by deploy/grafana but not exported").allMatch(exported::contains);
 
         assertThat(run.get(120, TimeUnit.SECONDS)).as(out + err.toString()).isZero();
         assertThat(out.toString()).contains("done: 12,000 events fed, 12,000 forecasts");

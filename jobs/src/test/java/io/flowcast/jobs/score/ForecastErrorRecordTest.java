@@ -21,9 +21,12 @@ class ForecastErrorRecordTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final ForecastError BANDED = new ForecastError("Dongsi", 1362114000000L, 1362121200000L, 2, 10.5f,
-            12f, 8f, 13f, 3, 9f, 2, 1.25f, 1.5f, 2.5f, 3f);
+            12f, 8f, 13f, 3, 9f, new RollingErrors(2, 1.25f, 1.5f, 0.11f, 2.5f, 3f, 0.22f, 1f), null);
+    private static final ForecastError FLAGGED = new ForecastError("Dongsi", 1362114000000L, 1362117600000L, 1, 9f,
+            30f, Float.NaN, Float.NaN, 4, 9f, new RollingErrors(40, 1.5f, 1.9f, 0.13f, 1.75f, 2.2f, 0.15f, Float.NaN),
+            new Anomaly(true, 1.5f, 3.1f, 14.9f));
     private static final ForecastError PLAIN = new ForecastError("Dongsi", 1362114000000L, 1362117600000L, 1, 9f, 11f,
-            Float.NaN, Float.NaN, 0, Float.NaN, 0, Float.NaN, Float.NaN, Float.NaN, Float.NaN);
+            Float.NaN, Float.NaN, 0, Float.NaN, RollingErrors.NONE, null);
 
     @Test
     void theSchemasOwnExamplesAreValid() {
@@ -36,7 +39,7 @@ class ForecastErrorRecordTest {
 
     @Test
     void recordsAsWrittenMatchTheSchemaWithAndWithoutBandsAndReadBack() throws IOException {
-        for (ForecastError e : new ForecastError[] {BANDED, PLAIN}) {
+        for (ForecastError e : new ForecastError[] {BANDED, PLAIN, FLAGGED}) {
             byte[] json = ForecastErrorJson.write(e);
             assertThat(PublishedSchemas.validate(SCHEMA, json)).as(new String(json, StandardCharsets.UTF_8)).isEmpty();
             assertThat(ForecastErrorJson.read(json)).isEqualTo(e);
@@ -49,6 +52,11 @@ class ForecastErrorRecordTest {
         assertThat(plain.get("inside").isNull()).isTrue();
         assertThat(plain.get("p10").isNull()).isTrue();
         assertThat(plain.get("mae").isNull()).isTrue();
+        assertThat(plain.get("anomaly").isNull()).isTrue();
+        JsonNode flagged = MAPPER.readTree(ForecastErrorJson.write(FLAGGED));
+        assertThat(flagged.get("anomaly").booleanValue()).isTrue();
+        assertThat(flagged.get("anomalyScore").floatValue()).isEqualTo(1.5f);
+        assertThat(flagged.get("coverage").isNull()).isTrue();
     }
 
     @Test
@@ -64,13 +72,13 @@ class ForecastErrorRecordTest {
 
     @Test
     void theFlinkSerializerRoundTripsEveryField() throws IOException {
-        for (ForecastError e : new ForecastError[] {BANDED, PLAIN}) {
+        for (ForecastError e : new ForecastError[] {BANDED, PLAIN, FLAGGED}) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             ForecastErrorSerializer.INSTANCE.serialize(e, out);
             assertThat(ForecastErrorSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
                     .isEqualTo(e);
         }
-        ForecastError outside = new ForecastError("k", 0, 1, 1, 5f, 14f, 8f, 13f, 1, 5f, 1, 9f, 9f, 9f, 9f);
+        ForecastError outside = new ForecastError("k", 0, 1, 1, 5f, 14f, 8f, 13f, 1, 5f, RollingErrors.NONE, null);
         assertThat(outside.inside()).isFalse();
     }
 }

@@ -25,28 +25,29 @@ class ForecastScorerTest {
     private static final long MINUTE = 60_000L;
     private static final float EPS = 1e-4f;
 
-    private static ForecastedEvent event(String key, long time, float actual, long version, float[] values,
-                                         float[] p10, float[] p90) {
+    private static Forecast event(String key, long time, float actual, long version, float[] values,
+                                  float[] p10, float[] p90) {
         Forecast f = new Forecast();
+        f.observed = actual;
         f.key = key;
         f.eventTime = time;
         f.modelVersion = version;
         f.values = values;
         f.p10 = p10;
         f.p90 = p90;
-        return new ForecastedEvent(f, actual);
+        return f;
     }
 
     /** Series "a", step i: forecast 10(i+1)+h for horizon h (every origin and horizon tells apart). */
-    private static ForecastedEvent a(int i, long time, float actual) {
+    private static Forecast a(int i, long time, float actual) {
         float base = 10 * (i + 1);
         return event("a", time, actual, 7, new float[] {base + 1, base + 2, base + 3}, null, null);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError> harness(
-            ForecastScorer scorer) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError>(
-                new KeyedProcessOperator<>(scorer), ForecastedEvent::key, Types.STRING);
+    static KeyedOneInputStreamOperatorTestHarness<String, Forecast, ForecastError> harness(ForecastScorer scorer)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Forecast, ForecastError>(
+                new KeyedProcessOperator<>(scorer), f -> f.key, Types.STRING);
         h.open();
         return h;
     }
@@ -90,30 +91,47 @@ class ForecastScorerTest {
 
             ForecastError first = a.get(0);
             assertThat(first).isEqualTo(new ForecastError("a", T0, T0 + MINUTE, 1, 11f, 12f, Float.NaN, Float.NaN, 7,
-                    10f, 1, 1f, 1f, 2f, 2f));
+                    10f, new RollingErrors(1, 1f, 1f, 1f / 12, 2f, 2f, 2f / 12, Float.NaN), null));
             assertThat(first.inside()).as("no band, no verdict").isNull();
             // h=1 after step 3: pairs (11-12, 10-12) and (31-15, 12-15).
-            ForecastError second = a.get(1);
+            RollingErrors second = a.get(1).rolling();
             assertThat(second.window()).isEqualTo(2);
             assertThat(second.mae()).isCloseTo(8.5f, within(EPS));
             assertThat(second.rmse()).isCloseTo((float) Math.sqrt((1 + 256) / 2.0), within(EPS));
+            assertThat(second.wape()).isCloseTo(17f / 27, within(EPS));
             assertThat(second.persistenceMae()).isCloseTo(2.5f, within(EPS));
             assertThat(second.persistenceRmse()).isCloseTo((float) Math.sqrt((4 + 9) / 2.0), within(EPS));
+            assertThat(second.persistenceWape()).isCloseTo(5f / 27, within(EPS));
+            assertThat(a.get(1).anomaly()).as("one error is too few for a band of a window of 2").isNull();
             // h=1 after step 4: the window (2) dropped the oldest pair: (16, -3) and (25, -1).
             ForecastError fifth = a.get(4);
-            assertThat(fifth.window()).isEqualTo(2);
-            assertThat(fifth.mae()).isCloseTo(20.5f, within(EPS));
-            assertThat(fifth.persistenceMae()).isCloseTo(2f, within(EPS));
-            assertThat(fifth.persistenceRmse()).isCloseTo((float) Math.sqrt((9 + 1) / 2.0), within(EPS));
+            assertThat(fifth.rolling().window()).isEqualTo(2);
+            assertThat(fifth.rolling().mae()).isCloseTo(20.5f, within(EPS));
+            assertThat(fifth.rolling().persistenceMae()).isCloseTo(2f, within(EPS));
+            assertThat(fifth.rolling().persistenceRmse()).isCloseTo((float) Math.sqrt((9 + 1) / 2.0), within(EPS));
+            // Judged on the errors before it, -1 and 16: bias 7.5, MAD 8.5, so 41 - 7.5 +- 4 x 1.4826 x 8.5.
+            assertThat(fifth.anomaly().flagged()).isFalse();
+            assertThat(fifth.anomaly().low()).isCloseTo(33.5f - 4 * 1.4826f * 8.5f, within(EPS));
+            assertThat(fifth.anomaly().high()).isCloseTo(33.5f + 4 * 1.4826f * 8.5f, within(EPS));
+            assertThat(a).filteredOn(e -> e.horizon() > 1).extracting(ForecastError::anomaly).containsOnlyNulls();
 
             // b: with bands; the third forecast (made at step 2) never matures here.
-            assertThat(b).containsExactly(
-                    new ForecastError("b", T0, T0 + MINUTE, 1, 6.5f, 6f, 5.5f, 7.5f, 0, 5f, 1, 0.5f, 0.5f, 1f, 1f),
-                    new ForecastError("b", T0 + MINUTE, T0 + 2 * MINUTE, 1, 6.5f, 8f, 5.5f, 7.5f, 0, 6f, 2,
-                            1f, (float) Math.sqrt((0.25 + 2.25) / 2), 1.5f, (float) Math.sqrt((1 + 4) / 2.0)),
-                    new ForecastError("b", T0, T0 + 2 * MINUTE, 2, 7.5f, 8f, 6.5f, 8.5f, 0, 5f, 1, 0.5f, 0.5f, 3f,
-                            3f));
+            assertThat(b).extracting(ForecastError::originTime, ForecastError::targetTime, ForecastError::horizon,
+                    ForecastError::forecast, ForecastError::actual, ForecastError::p10, ForecastError::p90,
+                    ForecastError::persistence).containsExactly(
+                    tuple(T0, T0 + MINUTE, 1, 6.5f, 6f, 5.5f, 7.5f, 5f),
+                    tuple(T0 + MINUTE, T0 + 2 * MINUTE, 1, 6.5f, 8f, 5.5f, 7.5f, 6f),
+                    tuple(T0, T0 + 2 * MINUTE, 2, 7.5f, 8f, 6.5f, 8.5f, 5f));
+            assertThat(b).extracting(ForecastError::rolling).containsExactly(
+                    new RollingErrors(1, 0.5f, 0.5f, 0.5f / 6, 1f, 1f, 1f / 6, 1f),
+                    new RollingErrors(2, 1f, (float) Math.sqrt((0.25 + 2.25) / 2), 2f / 14, 1.5f,
+                            (float) Math.sqrt((1 + 4) / 2.0), 3f / 14, 0.5f),
+                    new RollingErrors(1, 0.5f, 0.5f, 0.5f / 8, 3f, 3f, 3f / 8, 1f));
             assertThat(b).extracting(ForecastError::inside).containsExactly(true, false, true);
+            // With quantile outputs the band is the forecast +- 4 sd, the sd read off p10..p90.
+            double sd = 2 / (2 * 1.2815515655446004);
+            assertThat(b.get(1).anomaly()).isEqualTo(new Anomaly(false, 0f, (float) (6.5 - 4 * sd),
+                    (float) (6.5 + 4 * sd)));
 
             assertThat(scorer.metrics().missingActuals.getCount()).isEqualTo(2);
             assertThat(scorer.metrics().outOfOrder.getCount()).isEqualTo(1);
@@ -172,7 +190,7 @@ class ForecastScorerTest {
             assertThat(bytes(back)).isEqualTo(written);
             assertThat(back.madeStepsAgo(1).originTime()).isEqualTo(T0 + 399 * MINUTE);
             ScorerState copy = ScorerStateSerializer.INSTANCE.copy(s);
-            copy.windows[0].add(1f, 1f);
+            copy.windows[0].add(1f, 1f, 1f, ErrorWindow.INSIDE);
             assertThat(bytes(s)).as("a copy shares no mutable part").isEqualTo(written);
         }
     }

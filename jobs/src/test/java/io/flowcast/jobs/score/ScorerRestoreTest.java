@@ -35,10 +35,10 @@ class ScorerRestoreTest {
         return name.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError> open(
+    private static KeyedOneInputStreamOperatorTestHarness<String, Forecast, ForecastError> open(
             String backend, OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError>(
-                new KeyedProcessOperator<>(new ForecastScorer(SETTINGS)), ForecastedEvent::key, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Forecast, ForecastError>(
+                new KeyedProcessOperator<>(new ForecastScorer(SETTINGS)), f -> f.key, Types.STRING);
         h.setStateBackend(backend(backend));
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -48,7 +48,7 @@ class ScorerRestoreTest {
     }
 
     /** Step i of series {@code key}: values differ by series, step and horizon; every 4th carries a band. */
-    private static ForecastedEvent step(String key, int i) {
+    private static Forecast step(String key, int i) {
         Forecast f = new Forecast();
         f.key = key;
         f.eventTime = T0 + i * MINUTE;
@@ -59,15 +59,16 @@ class ScorerRestoreTest {
             f.p10 = new float[] {base, base, base};
             f.p90 = new float[] {base + 1, base + 1, base + 1};
         }
-        return new ForecastedEvent(f, (i * 37 % 11) + key.length() * 100);
+        f.observed = (i * 37 % 11) + key.length() * 100;
+        return f;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, ForecastedEvent, ForecastError> h,
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Forecast, ForecastError> h,
                              int from, int to) throws Exception {
         for (int i = from; i < to; i++) {
             for (String key : List.of("x", "yy")) {
-                ForecastedEvent e = step(key, i);
-                h.processElement(e, e.eventTime());
+                Forecast e = step(key, i);
+                h.processElement(e, e.eventTime);
             }
         }
     }

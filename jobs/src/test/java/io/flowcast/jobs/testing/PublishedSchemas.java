@@ -21,6 +21,7 @@ public final class PublishedSchemas {
     public static final String OBSERVATIONS = "observations.schema.json";
     public static final String FORECASTS = "forecasts.schema.json";
     public static final String DEAD_LETTERS = "dead-letters.schema.json";
+    public static final String FORECAST_ERRORS = "forecast-errors.schema.json";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Tests run in jobs/; the docs sit at the clone's root. */
