@@ -6,6 +6,8 @@ import io.flowcast.jobs.kafka.KafkaClientConfig;
 import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.records.DeadLetter;
 import io.flowcast.jobs.records.Forecast;
+import io.flowcast.jobs.score.ForecastError;
+import io.flowcast.jobs.score.ForecastErrorJson;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,10 @@ public final class LiveSummary implements AutoCloseable {
     /** Per model name, the versions seen on {@code models}, newest last. */
     private final Map<String, List<ServingModel>> modelsByName = new TreeMap<>();
     private long modelRecordsUnreadable;
+    /** Per horizon: {model's absolute errors summed, persistence's, pairs}, over pairs that have both. */
+    private final Map<Integer, double[]> errorsByHorizon = new TreeMap<>();
+    private long errorRecords;
+    private long anomalies;
 
     public LiveSummary(KafkaClientConfig kafka, TopicNames topics) {
         this.topics = topics;
@@ -54,7 +60,7 @@ public final class LiveSummary implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowcast-summary");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.forecasts(), topics.deadLetters(), topics.models())) {
+        for (String topic : List.of(topics.forecasts(), topics.deadLetters(), topics.models(), topics.forecastErrors())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -69,6 +75,8 @@ public final class LiveSummary implements AutoCloseable {
             try {
                 if (r.topic().equals(topics.models())) {
                     noteModel(r);
+                } else if (r.topic().equals(topics.forecastErrors())) {
+                    noteError(ForecastErrorJson.read(r.value()));
                 } else if (r.topic().equals(topics.forecasts())) {
                     Forecast f = ForecastJson.read(r.value());
                     forecasts++;
@@ -82,6 +90,19 @@ public final class LiveSummary implements AutoCloseable {
                 // Someone else's record on our topic: count it, do not stop watching.
                 unreadable++;
             }
+        }
+    }
+
+    private void noteError(ForecastError e) {
+        errorRecords++;
+        if (e.anomaly() != null && e.anomaly().flagged()) {
+            anomalies++;
+        }
+        if (!Float.isNaN(e.persistence())) {
+            double[] sums = errorsByHorizon.computeIfAbsent(e.horizon(), h -> new double[3]);
+            sums[0] += Math.abs(e.forecast() - e.actual());
+            sums[1] += Math.abs(e.persistence() - e.actual());
+            sums[2]++;
         }
     }
 
@@ -136,6 +157,13 @@ public final class LiveSummary implements AutoCloseable {
             forecastsByVersion.forEach((v, n) -> versions.append(versions.length() > 0 ? ", " : "").append('v').append(v)
                     .append(' ').append(String.format(Locale.ROOT, "%,d", n)));
             sb.append("        forecasts by model version: ").append(versions).append(System.lineSeparator());
+        }
+        if (errorRecords > 0) {
+            sb.append(String.format(Locale.ROOT, "        scored %,d matured forecasts, %,d anomalies; MAE since start (persistence, ratio):",
+                    errorRecords, anomalies));
+            errorsByHorizon.forEach((h, sums) -> sb.append(String.format(Locale.ROOT, " h%d %.4g (%.4g, %.2f)", h,
+                    sums[0] / sums[2], sums[1] / sums[2], sums[1] > 0 ? sums[0] / sums[1] : Double.NaN)));
+            sb.append(System.lineSeparator());
         }
         if (modelRecordsUnreadable > 0) {
             sb.append(String.format(Locale.ROOT, "        %,d records on %s did not parse as models%n", modelRecordsUnreadable,
