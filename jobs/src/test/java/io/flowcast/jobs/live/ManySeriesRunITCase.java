@@ -88,7 +88,7 @@ class ManySeriesRunITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    @Timeout(value = 175)
+    @Timeout(value = 300)
     void thousandsOfSeriesWithRunsDefaultsCheckpointCommitEveryForecastOnceAndPublishAModel() throws Exception {
         long started = System.nanoTime();
         long events = (long) SERIES * HOURS;
