@@ -6,7 +6,13 @@ import io.flowcast.jobs.forecast.SeriesStateSerializer;
 import io.flowcast.jobs.pipeline.ForecastPipeline;
 import io.flowcast.jobs.pipeline.ForecastStage;
 import io.flowcast.jobs.pipeline.JobEnvironment;
+import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
+import io.flowcast.jobs.score.ForecastErrorJson;
+import io.flowcast.jobs.score.ForecastErrorSerializer;
+import io.flowcast.jobs.score.ForecastKey;
+import io.flowcast.jobs.score.ForecastScorer;
+import io.flowcast.jobs.score.ScoringSettings;
 import io.flowcast.model.CellType;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +48,7 @@ public final class JobBenchmark {
     private final long events;
     private final int parallelism;
     private final MemorySize managedMemory;
+    private boolean scoring;
 
     /**
      * @param managedMemory the local task manager's managed memory, which RocksDB uses for its block
@@ -70,13 +77,21 @@ public final class JobBenchmark {
                 fullStateBytes(settings, net), net, fullStateBytes(settings, h64));
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
             String label = backend.equals("hashmap") ? "" : " " + backend;
-            Rate forecast = measure(backend, true);
+            Rate forecast = measure(backend, Graph.FORECAST);
             out.printf(Locale.ROOT, "forecast-job%s %.0f events/s (keyed task cpu %.2f us/event)%n", label,
                     forecast.eventsPerSecond(), forecast.taskCpuMicrosPerEvent());
-            Rate passThrough = measure(backend, false);
+            Rate passThrough = measure(backend, Graph.PASS_THROUGH);
             out.printf(Locale.ROOT, "pass-through-job%s %.0f events/s (keyed task cpu %.2f us/event)%n", label,
                     passThrough.eventsPerSecond(), passThrough.taskCpuMicrosPerEvent());
             out.printf(Locale.ROOT, "ratio%s %.2f%n", label, forecast.eventsPerSecond() / passThrough.eventsPerSecond());
+            if (scoring) {
+                Rate scored = measure(backend, Graph.FORECAST_AND_SCORE);
+                // The probe sits behind the scorer: its records are error records, up to H per event.
+                double eventsPerSecond = scored.eventsPerSecond() / settings.horizons();
+                out.printf(Locale.ROOT, "forecast+score-job%s %.0f events/s (%.0f error records/s; scorer task cpu "
+                                + "%.2f us/event)%n", label, eventsPerSecond, scored.eventsPerSecond(),
+                        scored.taskCpuMicrosPerEvent() * settings.horizons());
+            }
             if (forecast.records() != events || passThrough.records() != events) {
                 out.printf(Locale.ROOT, "warning: %d forecasts and %d pass-through records for %d events%n",
                         forecast.records(), passThrough.records(), events);
@@ -84,8 +99,24 @@ public final class JobBenchmark {
         }
     }
 
-    /** Runs one job to its end on {@code backend}; the forecaster's graph when {@code forecast}, else the pass-through. */
-    public Rate measure(String backend, boolean forecast) throws Exception {
+    /** The graphs measured. */
+    public enum Graph {
+        /** generator -> keyed forecaster -> probe */
+        FORECAST,
+        /** the same, then keyBy -> scorer -> the JSON a sink writes -> probe */
+        FORECAST_AND_SCORE,
+        /** generator -> keyed function that reads and writes state of the forecaster's size -> probe */
+        PASS_THROUGH
+    }
+
+    /** Also measures the forecaster followed by the scorer ({@link Graph#FORECAST_AND_SCORE}). */
+    public JobBenchmark withScoring(boolean scoring) {
+        this.scoring = scoring;
+        return this;
+    }
+
+    /** Runs one job to its end on {@code backend}. */
+    public Rate measure(String backend, Graph graph) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, backend);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory);
@@ -94,9 +125,16 @@ public final class JobBenchmark {
                 new DataGeneratorSource<>(new SyntheticSeries(keys), events, TypeInformation.of(Observation.class)),
                 WatermarkStrategy.noWatermarks(), "synthetic series");
         DataStream<?> results;
-        if (forecast) {
+        if (graph != Graph.PASS_THROUGH) {
             ForecastStage stage = new ForecastPipeline(settings, List.of(ModelRecord.of(net.model(settings))));
-            results = stage.apply(observations).forecasts();
+            DataStream<Forecast> forecasts = stage.apply(observations).forecasts();
+            results = graph == Graph.FORECAST ? forecasts : forecasts
+                    .keyBy(new ForecastKey(), Types.STRING)
+                    .process(new ForecastScorer(new ScoringSettings(settings.horizons(), ScoringSettings.DEFAULT_WINDOW,
+                            settings.seriesTtl())), ForecastErrorSerializer.TYPE)
+                    .name("score")
+                    .map(e -> ForecastErrorJson.write(e).length, Types.INT)
+                    .name("as JSON");
         } else {
             results = observations.keyBy(new ForecastPipeline.SeriesKey(), Types.STRING)
                     .process(new StatePassThroughFunction(net, settings), TypeInformation.of(Observation.class))
@@ -104,7 +142,7 @@ public final class JobBenchmark {
         }
         results.process(new ThroughputProbe<>(), Types.VOID).name("probe").sinkTo(new DiscardingSink<>());
 
-        JobExecutionResult result = env.execute((forecast ? "forecast" : "pass-through") + " job, " + backend);
+        JobExecutionResult result = env.execute(graph + " job, " + backend);
         long cpu = result.getAccumulatorResult(ThroughputProbe.CPU_NANOS);
         long first = result.getAccumulatorResult(ThroughputProbe.FIRST);
         long last = result.getAccumulatorResult(ThroughputProbe.LAST);

@@ -18,6 +18,9 @@ final class BenchJobCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "5000000", description = "Events per job (default ${DEFAULT-VALUE}).")
     long events;
 
+    @Option(names = "--scoring", description = "Also measure the forecaster followed by the scorer (and the JSON its records become).")
+    boolean scoring;
+
     @Mixin
     BenchClusterOptions cluster;
 
@@ -36,7 +39,7 @@ final class BenchJobCommand implements Callable<Integer> {
             return fork.run(spec.root().commandLine().getParseResult().originalArgs());
         }
         new JobBenchmark(System.out, forecast.settings(), forecast.benchModel(), keys, events, cluster.parallelism, cluster.managedMemory())
-                .runAll();
+                .withScoring(scoring).runAll();
         return 0;
     }
 }

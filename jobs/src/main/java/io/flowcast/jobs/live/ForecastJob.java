@@ -19,13 +19,13 @@ import io.flowcast.jobs.records.Forecast;
 import io.flowcast.jobs.records.Observation;
 import io.flowcast.jobs.score.ForecastError;
 import io.flowcast.jobs.score.ForecastErrorSerializer;
+import io.flowcast.jobs.score.ForecastKey;
 import io.flowcast.jobs.score.ForecastScorer;
 import io.flowcast.jobs.score.ScoringSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -186,15 +186,5 @@ public final class ForecastJob {
             deadLetters = deadLetters.union(outputs.deadLetters());
         }
         deadLetters.sinkTo(deadLetterSink).name("dead-letters sink").uid("dead-letters-sink");
-    }
-
-    /** The series key of a forecast: the scorer is keyed as the forecaster is. */
-    private static final class ForecastKey implements KeySelector<Forecast, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getKey(Forecast forecast) {
-            return forecast.key;
-        }
     }
 }

@@ -28,14 +28,22 @@ class JobBenchmarkTest {
     @Test
     void everyEventReachesTheEndOfBothGraphsOnBothBackends() throws Exception {
         for (String backend : new String[] {"hashmap", "rocksdb"}) {
-            JobBenchmark.Rate forecast = bench.measure(backend, true);
-            JobBenchmark.Rate passThrough = bench.measure(backend, false);
+            JobBenchmark.Rate forecast = bench.measure(backend, JobBenchmark.Graph.FORECAST);
+            JobBenchmark.Rate passThrough = bench.measure(backend, JobBenchmark.Graph.PASS_THROUGH);
 
             assertThat(forecast.records()).as(backend).isEqualTo(30_000);
             assertThat(passThrough.records()).as(backend).isEqualTo(30_000);
             assertThat(forecast.eventsPerSecond()).isPositive();
             assertThat(forecast.taskCpuMicrosPerEvent()).isPositive();
         }
+    }
+
+    @Test
+    void theScoredGraphEmitsOneErrorRecordPerMaturedForecast() throws Exception {
+        JobBenchmark.Rate scored = bench.measure("hashmap", JobBenchmark.Graph.FORECAST_AND_SCORE);
+        int h = settings.horizons();
+        // Every event's forecast matures at each horizon, but the last h events of each series.
+        assertThat(scored.records()).isBetween((long) h * (30_000 - 1_001L * h), 30_000L * h);
     }
 
     @Test
