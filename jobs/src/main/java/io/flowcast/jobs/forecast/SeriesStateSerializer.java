@@ -1,5 +1,6 @@
 package io.flowcast.jobs.forecast;
 
+import io.flowcast.jobs.records.BulkFloats;
 import io.flowcast.model.features.StreamingScaler;
 import io.flowcast.model.online.SeriesBuffer;
 import io.flowcast.model.online.ServingState;
@@ -99,7 +100,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             // A series' history is most of its state, read and written at every event on RocksDB:
             // time gaps as ints and no filled values halve it.
             writeTimes(b, out);
-            writeFloats(out, b.observedSlots(), ringSlot(b.first(), b.capacity()), b.held());
+            BulkFloats.write(out, b.observedSlots(), ringSlot(b.first(), b.capacity()), b.held());
             out.writeFloat(b.filled(b.first()));
         }
         for (int slot = 0; slot < ServingState.SLOTS; slot++) {
@@ -110,7 +111,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                 continue;
             }
             out.writeInt(state.length);
-            writeFloats(out, state, 0, state.length);
+            BulkFloats.write(out, state, 0, state.length);
         }
         out.writeLong(s.stepMillis);
         out.writeLong(s.expiryTimer);
@@ -151,7 +152,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             if (held > 0) {
                 int first = ringSlot(count - held, capacity);
                 readTimes(in, times, first, held);
-                readFloats(in, observed, first, held);
+                BulkFloats.read(in, observed, first, held);
                 float fill = in.readFloat();
                 for (int i = 0, slot = first; i < held; i++, slot = slot + 1 == capacity ? 0 : slot + 1) {
                     fill = i == 0 || Float.isNaN(observed[slot]) ? fill : observed[slot];
@@ -178,7 +179,7 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
                 continue;
             }
             states[slot] = new float[checkedLength(n, "recurrent state")];
-            readFloats(in, states[slot], 0, n);
+            BulkFloats.read(in, states[slot], 0, n);
         }
         SeriesBuffer buffer = SeriesBuffer.restore(count, held, lastFinite, times, observed, filled);
         long stepMillis = 0;
@@ -250,28 +251,6 @@ public final class SeriesStateSerializer extends TypeSerializer<SeriesState> {
             slot = slot + 1 == capacity ? 0 : slot + 1;
             t += (int) INT.get(bytes, 4 * (i - 1));
             times[slot] = t;
-        }
-    }
-
-    /**
-     * Writes {@code n} floats of the ring {@code a} from slot {@code from} (wrapping at its end), each as
-     * {@link DataOutputView#writeFloat} would, in one write: the per-call checks of a float at a time
-     * were a large share of the state's cost on RocksDB.
-     */
-    private static void writeFloats(DataOutputView out, float[] a, int from, int n) throws IOException {
-        byte[] bytes = new byte[4 * n];
-        for (int i = 0, slot = from; i < n; i++, slot = slot + 1 == a.length ? 0 : slot + 1) {
-            INT.set(bytes, 4 * i, Float.floatToIntBits(a[slot])); // writeFloat's bits: NaN made canonical
-        }
-        out.write(bytes);
-    }
-
-    /** Reads what {@link #writeFloats} wrote into the ring {@code a} from slot {@code from}. */
-    private static void readFloats(DataInputView in, float[] a, int from, int n) throws IOException {
-        byte[] bytes = new byte[4 * n];
-        in.readFully(bytes);
-        for (int i = 0, slot = from; i < n; i++, slot = slot + 1 == a.length ? 0 : slot + 1) {
-            a[slot] = Float.intBitsToFloat((int) INT.get(bytes, 4 * i));
         }
     }
 

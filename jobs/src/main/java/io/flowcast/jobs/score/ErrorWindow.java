@@ -50,48 +50,34 @@ final class ErrorWindow {
         return model.length;
     }
 
+    /** The figures over the held pairs, in one pass over the ring. */
     RollingErrors figures() {
         if (count == 0) {
             return RollingErrors.NONE;
         }
-        double actualSum = 0;
+        double modelAbsolute = 0;
+        double modelSquared = 0;
+        double persistenceAbsolute = 0;
+        double persistenceSquared = 0;
+        double actualAbsolute = 0;
         int banded = 0;
         int inside = 0;
         for (int i = 0; i < count; i++) {
-            actualSum += Math.abs(actual[i]);
+            modelAbsolute += Math.abs(model[i]);
+            modelSquared += (double) model[i] * model[i];
+            persistenceAbsolute += Math.abs(persistence[i]);
+            persistenceSquared += (double) persistence[i] * persistence[i];
+            actualAbsolute += Math.abs(actual[i]);
             if (band[i] != NO_BAND) {
                 banded++;
                 inside += band[i];
             }
         }
-        return new RollingErrors(count, meanAbsolute(model, count), rootMeanSquared(model, count),
-                weighted(model, count, actualSum), meanAbsolute(persistence, count),
-                rootMeanSquared(persistence, count), weighted(persistence, count, actualSum),
+        return new RollingErrors(count, (float) (modelAbsolute / count), (float) Math.sqrt(modelSquared / count),
+                actualAbsolute == 0 ? Float.NaN : (float) (modelAbsolute / actualAbsolute),
+                (float) (persistenceAbsolute / count), (float) Math.sqrt(persistenceSquared / count),
+                actualAbsolute == 0 ? Float.NaN : (float) (persistenceAbsolute / actualAbsolute),
                 banded == 0 ? Float.NaN : (float) inside / banded);
-    }
-
-    static float meanAbsolute(float[] errors, int count) {
-        return count == 0 ? Float.NaN : (float) (absoluteSum(errors, count) / count);
-    }
-
-    static float rootMeanSquared(float[] errors, int count) {
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += (double) errors[i] * errors[i];
-        }
-        return count == 0 ? Float.NaN : (float) Math.sqrt(sum / count);
-    }
-
-    private static float weighted(float[] errors, int count, double actualSum) {
-        return actualSum == 0 ? Float.NaN : (float) (absoluteSum(errors, count) / actualSum);
-    }
-
-    private static double absoluteSum(float[] errors, int count) {
-        double sum = 0;
-        for (int i = 0; i < count; i++) {
-            sum += Math.abs(errors[i]);
-        }
-        return sum;
     }
 
     ErrorWindow copy() {

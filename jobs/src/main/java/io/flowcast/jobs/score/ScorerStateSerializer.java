@@ -1,5 +1,6 @@
 package io.flowcast.jobs.score;
 
+import io.flowcast.jobs.records.BulkFloats;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -10,7 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * A {@link ScorerState}, format 1: times, steps, last finite value; the ring's length and each slot
  * (a presence flag, then origin, version, persistence, the values and, behind a flag, p10 and p90);
- * the number of horizons and each {@link ErrorWindow} (capacity, count, next, then per slot both errors, the actual and the band flag). Sizes are
+ * the number of horizons and each {@link ErrorWindow} (capacity, count, next, then the held slots' model errors, persistence errors and actuals, each array in one
+ * write, and their band flags). Sizes are
  * written, so a state written under other settings reads back as written. The state is mutable, so
  * {@link #copy} is a deep copy.
  */
@@ -46,15 +48,14 @@ public final class ScorerStateSerializer extends TypeSerializer<ScorerState> {
         }
         out.writeInt(s.windows.length);
         for (ErrorWindow w : s.windows) {
-            out.writeInt(w.model.length);
+            // Only the pairs held: until the ring is full they are its first count slots.
+            out.writeInt(w.capacity());
             out.writeInt(w.count);
             out.writeInt(w.next);
-            for (int i = 0; i < w.model.length; i++) {
-                out.writeFloat(w.model[i]);
-                out.writeFloat(w.persistence[i]);
-                out.writeFloat(w.actual[i]);
-                out.writeByte(w.band[i]);
-            }
+            BulkFloats.write(out, w.model, 0, w.count);
+            BulkFloats.write(out, w.persistence, 0, w.count);
+            BulkFloats.write(out, w.actual, 0, w.count);
+            out.write(w.band, 0, w.count);
         }
     }
 
@@ -82,21 +83,18 @@ public final class ScorerStateSerializer extends TypeSerializer<ScorerState> {
             int capacity = length(in);
             int count = in.readInt();
             int next = in.readInt();
-            float[] model = new float[capacity];
-            float[] persistence = new float[capacity];
-            float[] actual = new float[capacity];
-            byte[] band = new byte[capacity];
-            for (int i = 0; i < capacity; i++) {
-                model[i] = in.readFloat();
-                persistence[i] = in.readFloat();
-                actual[i] = in.readFloat();
-                band[i] = in.readByte();
-            }
             if (count < 0 || count > capacity || next < 0 || (capacity > 0 && next >= capacity)) {
                 throw new IOException("corrupt scorer state: window count " + count + ", next " + next
                         + ", capacity " + capacity);
             }
-            windows[h] = new ErrorWindow(model, persistence, actual, band, count, next);
+            ErrorWindow w = new ErrorWindow(capacity);
+            BulkFloats.read(in, w.model, 0, count);
+            BulkFloats.read(in, w.persistence, 0, count);
+            BulkFloats.read(in, w.actual, 0, count);
+            in.readFully(w.band, 0, count);
+            w.count = count;
+            w.next = next;
+            windows[h] = w;
         }
         ScorerState s = new ScorerState(ring, windows);
         s.lastEventTime = lastEventTime;

@@ -22,7 +22,7 @@ class ForecastErrorRecordTest {
 
     private static final ForecastError BANDED = new ForecastError("Dongsi", 1362114000000L, 1362121200000L, 2, 10.5f,
             12f, 8f, 13f, 3, 9f, new RollingErrors(2, 1.25f, 1.5f, 0.11f, 2.5f, 3f, 0.22f, 1f), null);
-    private static final ForecastError FLAGGED = new ForecastError("Dongsi", 1362114000000L, 1362117600000L, 1, 9f,
+    private static final ForecastError FLAGGED = new ForecastError("a\"b\\c\n\u0001é 北京 <img src=x>", 1362114000000L, 1362117600000L, 1, 9f,
             30f, Float.NaN, Float.NaN, 4, 9f, new RollingErrors(40, 1.5f, 1.9f, 0.13f, 1.75f, 2.2f, 0.15f, Float.NaN),
             new Anomaly(true, 1.5f, 3.1f, 14.9f));
     private static final ForecastError PLAIN = new ForecastError("Dongsi", 1362114000000L, 1362117600000L, 1, 9f, 11f,
@@ -54,6 +54,8 @@ class ForecastErrorRecordTest {
         assertThat(plain.get("mae").isNull()).isTrue();
         assertThat(plain.get("anomaly").isNull()).isTrue();
         JsonNode flagged = MAPPER.readTree(ForecastErrorJson.write(FLAGGED));
+        assertThat(flagged.get("key").textValue()).as("quotes, backslashes, controls, non-ASCII escaped")
+                .isEqualTo("a\"b\\c\n\u0001é 北京 <img src=x>");
         assertThat(flagged.get("anomaly").booleanValue()).isTrue();
         assertThat(flagged.get("anomalyScore").floatValue()).isEqualTo(1.5f);
         assertThat(flagged.get("coverage").isNull()).isTrue();
