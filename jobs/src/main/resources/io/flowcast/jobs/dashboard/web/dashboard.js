@@ -97,6 +97,7 @@
       const res = await fetch('/api/search?q=' + encodeURIComponent(q));
       if (!res.ok) return;
       const found = await res.json();
+      if (q !== $('search').value) return; // a later keystroke's answer is on its way
       fillList($('search-results'), found, (s) => s.points + ' pts');
       if (state.key === null && found.length > 0) select(found[0].key);
     }, 150);
@@ -222,8 +223,9 @@
         { label: 'model version', scale: 'v', stroke: '#27ae60', paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
       ],
       bands: [{ series: [4, 3], fill: 'rgba(230,126,34,0.18)' }],
-      axes: [{}, {}, { scale: 'v', side: 1, grid: { show: false }, label: 'model version' }],
-      scales: { v: { range: (u, min, max) => [Math.min(0, min || 0), (max || 0) + 1] } },
+      axes: [{}, {}, { scale: 'v', side: 1, grid: { show: false }, label: 'model version', incrs: [1, 2, 5, 10, 20, 50, 100, 1000] }],
+      // The version steps in the lower part of the chart, under the values, on its own axis.
+      scales: { v: { range: (u, min, max) => [Math.min(0, min || 0), 3 * ((max || 0) + 1)] } },
     };
     state.chart = new uPlot(opts, data, $('chart'));
   }
@@ -235,7 +237,10 @@
       state.errorChart = new uPlot({
         width: Math.max(400, $('error-chart').clientWidth),
         height: 200,
-        scales: { x: { time: false, range: (u, min, max) => [(min || 1) - 0.5, (max || 1) + 0.5] } },
+        scales: {
+          x: { time: false, range: (u, min, max) => [(min || 1) - 0.5, (max || 1) + 0.5] },
+          y: { range: (u, min, max) => [0, (max || 1) * 1.1] },
+        },
         axes: [{ label: 'horizon h', incrs: [1] }, { label: 'rolling MAE' }],
         series: [
           { label: 'h' },
