@@ -2,12 +2,13 @@ package io.flowcast.jobs.dashboard;
 
 /**
  * The dashboard's memory bounds: whatever the topics hold, the view keeps at most {@code maxSeries}
- * series, each with at most {@code points} forecasts, {@code errorPoints} error records per horizon
- * and {@code anomalies} anomalies.
+ * series, each with at most {@code points} forecasts, {@code errorPoints} error records of horizon 1
+ * (and the newest of each other horizon) and {@code anomalies} anomalies.
  *
  * @param points forecast points held per series (the chart's length)
  * @param maxSeries series held; the least recently updated one is evicted to make room
- * @param errorPoints error records held per series and horizon
+ * @param errorPoints horizon-1 error records held per series (the actuals, anomaly band and band hits of the
+ *     drawn events); of other horizons only the newest is held
  * @param anomalies anomalies held per series (the count of all seen is kept apart)
  * @param listLimit rows of the "worst by error" and "most anomalies" lists
  * @param searchLimit results of one key search
@@ -33,7 +34,7 @@ public record DashboardSettings(int points, int maxSeries, int errorPoints, int 
 
     /** The given chart length and series bound, the other bounds at their defaults. */
     public static DashboardSettings of(int points, int maxSeries) {
-        return new DashboardSettings(points, maxSeries, Math.min(points, 100), 100, 20, 50);
+        return new DashboardSettings(points, maxSeries, points, 100, 20, 50);
     }
 
     private static void positive(String name, int value) {

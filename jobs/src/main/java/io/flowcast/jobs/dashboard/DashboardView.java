@@ -26,6 +26,7 @@ public final class DashboardView {
     private long forecastsRead;
     private long errorsRead;
     private long refused;
+    private Overview overview;
 
     public DashboardView(DashboardSettings settings) {
         this.settings = settings;
@@ -50,6 +51,7 @@ public final class DashboardView {
     /** A record the feed could not read: counted so the overview shows it. */
     public synchronized void refused() {
         refused++;
+        change++; // the overview shows the count
     }
 
     private SeriesHistory touch(String key) {
@@ -125,7 +127,15 @@ public final class DashboardView {
         return matches.values().stream().map(SeriesSummary::of).toList();
     }
 
+    /** The overview, computed once per change however many pages ask. */
     public synchronized Overview overview() {
+        if (overview == null || overview.change() != change) {
+            overview = computeOverview();
+        }
+        return overview;
+    }
+
+    private Overview computeOverview() {
         List<SeriesSummary> all = series.values().stream().map(SeriesSummary::of).toList();
         Map<Long, Integer> versions = new TreeMap<>();
         double maeSum = 0;

@@ -14,8 +14,8 @@ import java.util.Map;
  * h=1..H from the newest event, and the newest error figures of every horizon. Absent numbers are NaN.
  *
  * @param times event times of the held points, oldest first, epoch ms
- * @param observed the value observed at each event: the forecast record's own, else the actual of an
- *     error record for that event
+ * @param observed the value observed at each event: the forecast record's own, else the actual of the
+ *     horizon-1 error record for that event
  * @param forecast the forecast made for each event at horizon h; NaN for the first h held events
  * @param low the band of that forecast (p10), else the anomaly band of the error record at that event
  * @param high the upper band (p90), likewise
@@ -54,12 +54,13 @@ public record SeriesChart(String key, int horizon, int horizons, long[] times, d
         double[] low = new double[n];
         double[] high = new double[n];
         long[] versions = new long[n];
-        Map<Long, ErrorPoint> actualAt = errorsByTarget(s);
+        Map<Long, ScoredEvent> scoredAt = new HashMap<>();
+        s.scored().forEach(e -> scoredAt.put(e.targetTime(), e));
         List<VersionChange> changes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ForecastPoint p = points.get(i);
             times[i] = p.eventTime();
-            ErrorPoint scored = actualAt.get(p.eventTime());
+            ScoredEvent scored = scoredAt.get(p.eventTime());
             observed[i] = Double.isFinite(p.observed()) || scored == null ? p.observed() : scored.actual();
             versions[i] = p.modelVersion();
             if (i > 0 && p.modelVersion() != points.get(i - 1).modelVersion()) {
@@ -69,7 +70,7 @@ public record SeriesChart(String key, int horizon, int horizons, long[] times, d
             forecast[i] = origin == null ? Double.NaN : origin.forecast(h);
             low[i] = origin == null ? Double.NaN : origin.low(h);
             high[i] = origin == null ? Double.NaN : origin.high(h);
-            if (Double.isNaN(low[i]) && Double.isNaN(high[i]) && scored != null && scored.horizon() == 1) {
+            if (Double.isNaN(low[i]) && Double.isNaN(high[i]) && scored != null) {
                 low[i] = scored.anomalyLow();
                 high[i] = scored.anomalyHigh();
             }
@@ -89,19 +90,6 @@ public record SeriesChart(String key, int horizon, int horizons, long[] times, d
         return new SeriesChart(s.key(), h, newest == null ? 0 : newest.horizons(), times, observed, forecast, low,
                 high, versions, changes, newest == null ? null : fan(newest, step(times)), markers, s.anomalyCount(),
                 errors);
-    }
-
-    /** The held error records by the event they scored; horizon 1's win, as they carry the anomaly band. */
-    private static Map<Long, ErrorPoint> errorsByTarget(SeriesHistory s) {
-        Map<Long, ErrorPoint> byTarget = new HashMap<>();
-        for (ErrorPoint e : s.newestErrors()) {
-            for (ErrorPoint held : s.errors(e.horizon())) {
-                if (held.horizon() == 1 || !byTarget.containsKey(held.targetTime())) {
-                    byTarget.put(held.targetTime(), held);
-                }
-            }
-        }
-        return byTarget;
     }
 
     private static Fan fan(ForecastPoint origin, long step) {

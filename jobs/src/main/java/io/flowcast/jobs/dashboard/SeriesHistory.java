@@ -19,9 +19,13 @@ final class SeriesHistory {
     private final String key;
     private final DashboardSettings settings;
     private final ArrayDeque<ForecastPoint> points = new ArrayDeque<>();
-    private final Map<Integer, ArrayDeque<ErrorPoint>> errors = new HashMap<>();
+    /** The newest error record of each horizon: its rolling figures are what the page shows. */
+    private final Map<Integer, ErrorPoint> newestErrors = new HashMap<>();
+    private final ArrayDeque<ScoredEvent> scored = new ArrayDeque<>();
     private final ArrayDeque<ErrorPoint> anomalies = new ArrayDeque<>();
     private long anomalyCount;
+    private int banded;
+    private int inside;
     private long outOfOrder;
     /** The view's change number of the last record added here: what a live stream compares. */
     private long lastChange;
@@ -56,15 +60,23 @@ final class SeriesHistory {
         }
     }
 
+    /**
+     * Horizon 1's records are held, compactly, for every drawn event (its actual, anomaly band and band
+     * hit); of every horizon the newest record whole, which is all the page shows of it (its rolling figures).
+     */
     void add(ErrorPoint e, long change) {
         if (e.horizon() > MAX_HORIZON) {
             return; // one map entry per horizon: a record with an absurd horizon must not grow it
         }
         lastChange = change;
-        ArrayDeque<ErrorPoint> ofHorizon = errors.computeIfAbsent(e.horizon(), h -> new ArrayDeque<>());
-        ofHorizon.addLast(e);
-        while (ofHorizon.size() > settings.errorPoints()) {
-            ofHorizon.removeFirst();
+        newestErrors.put(e.horizon(), e);
+        if (e.horizon() == 1) {
+            ScoredEvent event = ScoredEvent.of(e);
+            scored.addLast(event);
+            count(event, 1);
+            while (scored.size() > settings.errorPoints()) {
+                count(scored.removeFirst(), -1);
+            }
         }
         if (e.isAnomaly()) {
             anomalyCount++;
@@ -73,6 +85,19 @@ final class SeriesHistory {
                 anomalies.removeFirst();
             }
         }
+    }
+
+    /** Keeps the band hits of the held horizon-1 records counted, so the overview needs no pass over them. */
+    private void count(ScoredEvent e, int sign) {
+        if (e.inside() != null) {
+            banded += sign;
+            inside += e.inside() ? sign : 0;
+        }
+    }
+
+    /** The share of held horizon-1 actuals inside their p10..p90 band; NaN without a band. */
+    double heldCoverage() {
+        return banded == 0 ? Double.NaN : (double) inside / banded;
     }
 
     List<ForecastPoint> points() {
@@ -87,22 +112,20 @@ final class SeriesHistory {
         return points.peekLast();
     }
 
-    /** The held error records of horizon h, oldest first. */
-    List<ErrorPoint> errors(int h) {
-        ArrayDeque<ErrorPoint> e = errors.get(h);
-        return e == null ? List.of() : new ArrayList<>(e);
+    /** The held horizon-1 scores, oldest first. */
+    List<ScoredEvent> scored() {
+        return new ArrayList<>(scored);
     }
 
     /** The newest error record of every horizon seen, by horizon. */
     List<ErrorPoint> newestErrors() {
         List<ErrorPoint> newest = new ArrayList<>();
-        errors.keySet().stream().sorted().forEach(h -> newest.add(errors.get(h).peekLast()));
+        newestErrors.keySet().stream().sorted().forEach(h -> newest.add(newestErrors.get(h)));
         return newest;
     }
 
     ErrorPoint newestError(int h) {
-        ArrayDeque<ErrorPoint> e = errors.get(h);
-        return e == null ? null : e.peekLast();
+        return newestErrors.get(h);
     }
 
     List<ErrorPoint> anomalies() {
@@ -115,9 +138,5 @@ final class SeriesHistory {
 
     long outOfOrder() {
         return outOfOrder;
-    }
-
-    int errorRecordsHeld() {
-        return errors.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 }

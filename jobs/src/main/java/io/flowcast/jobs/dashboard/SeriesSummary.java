@@ -28,17 +28,6 @@ public record SeriesSummary(String key, int points, long newestEventTime, long m
     }
 
     private static double coverage(SeriesHistory s, ErrorPoint newest) {
-        if (newest != null && Double.isFinite(newest.coverage())) {
-            return newest.coverage();
-        }
-        int banded = 0;
-        int inside = 0;
-        for (ErrorPoint e : s.errors(1)) {
-            if (e.inside() != null) {
-                banded++;
-                inside += e.inside() ? 1 : 0;
-            }
-        }
-        return banded == 0 ? Double.NaN : (double) inside / banded;
+        return newest != null && Double.isFinite(newest.coverage()) ? newest.coverage() : s.heldCoverage();
     }
 }
