@@ -46,7 +46,7 @@ final class DashboardCommand implements Callable<Integer> {
             description = "Series held; the least recently updated is dropped for a new one (default: ${DEFAULT-VALUE}).")
     int maxSeries;
 
-    @Option(names = "--tail-records", defaultValue = "100000", paramLabel = "N",
+    @Option(names = "--tail-records", defaultValue = "" + Dashboard.DEFAULT_TAIL_RECORDS, paramLabel = "N",
             description = "Records read back from the end of each partition at start; -1 = from the beginning "
                     + "(default: ${DEFAULT-VALUE}).")
     long tailRecords;

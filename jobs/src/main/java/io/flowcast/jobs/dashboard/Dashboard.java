@@ -12,6 +12,8 @@ import java.net.InetAddress;
 public final class Dashboard implements AutoCloseable {
 
     public static final int DEFAULT_PORT = 8090;
+    /** Records read back from each partition's end at start: recent history at once, bounded. */
+    public static final long DEFAULT_TAIL_RECORDS = 100_000;
 
     private final DashboardView view;
     private final DashboardFeed feed;
