@@ -19,11 +19,13 @@ import java.util.Map;
  * @param forecast the forecast made for each event at horizon h; NaN for the first h held events
  * @param low the band of that forecast (p10), else the anomaly band of the error record at that event
  * @param high the upper band (p90), likewise
+ * @param band where the band comes from: {@code quantiles} (the model's p10..p90), {@code anomaly} (the
+ *     scorer's anomaly band, for a model without quantile outputs) or {@code none}
  * @param versions the model version of each event's forecast
  * @param anomalies anomalies whose event is held (the markers drawn); {@code anomalyCount} counts all seen
  */
 public record SeriesChart(String key, int horizon, int horizons, long[] times, double[] observed, double[] forecast,
-        double[] low, double[] high, long[] versions, List<VersionChange> versionChanges, Fan fan,
+        double[] low, double[] high, String band, long[] versions, List<VersionChange> versionChanges, Fan fan,
         List<Marker> anomalies, long anomalyCount, List<HorizonError> errors) {
 
     /** Where the series' serving model changed: the first event forecast by {@code to}. */
@@ -75,6 +77,13 @@ public record SeriesChart(String key, int horizon, int horizons, long[] times, d
                 high[i] = scored.anomalyHigh();
             }
         }
+        ForecastPoint newest = s.newestPoint();
+        boolean quantiles = newest != null && newest.p10() != null;
+        boolean anyBand = false;
+        for (int i = 0; i < n && !anyBand; i++) {
+            anyBand = Double.isFinite(low[i]) || Double.isFinite(high[i]);
+        }
+        String band = quantiles ? "quantiles" : anyBand ? "anomaly" : "none";
         List<Marker> markers = new ArrayList<>();
         for (ErrorPoint a : s.anomalies()) {
             if (Arrays.binarySearch(times, a.targetTime()) >= 0) {
@@ -86,9 +95,8 @@ public record SeriesChart(String key, int horizon, int horizons, long[] times, d
             errors.add(new HorizonError(e.horizon(), (int) e.modelVersion(), e.mae(), e.rmse(), e.persistenceMae(),
                     e.persistenceRmse(), e.wape(), e.persistenceWape(), e.coverage()));
         }
-        ForecastPoint newest = s.newestPoint();
         return new SeriesChart(s.key(), h, newest == null ? 0 : newest.horizons(), times, observed, forecast, low,
-                high, versions, changes, newest == null ? null : fan(newest, step(times)), markers, s.anomalyCount(),
+                high, band, versions, changes, newest == null ? null : fan(newest, step(times)), markers, s.anomalyCount(),
                 errors);
     }
 

@@ -3,236 +3,192 @@ package io.flowcast.jobs.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowcast.jobs.kafka.KafkaClientConfig;
+import io.flowcast.jobs.cli.Main;
+import io.flowcast.jobs.json.ObservationJson;
+import io.flowcast.jobs.kafka.TopicNames;
 import io.flowcast.jobs.testing.InProcessKafka;
-import java.io.File;
-import java.net.InetAddress;
-import java.nio.file.Files;
+import io.flowcast.jobs.testing.ReadCommitted;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser (Debian's chromium through chromedriver, installed by
- * src/test/scripts/install-chromium.sh when missing): records that came through Kafka, read
- * {@code read_committed}, are what the page draws; the band, an anomaly and a version change are
- * drawn; switching series switches the data; a hostile key is text; a record produced after the page
- * loaded appears without a reload.
+ * The dashboard of a live job in a real browser (Debian's chromium, headless): {@code run} on the
+ * in-process Kafka, with its dashboard, forecasting and scoring observations this test feeds (one
+ * series with a spike, one with a hostile key). The page draws as many points as were fed for a
+ * series, the anomaly band of the scorer, the spike as an anomaly marker (as many markers as the
+ * scorer flagged); switching series switches the data; the hostile key is text; an observation fed
+ * after the page loaded is drawn without a reload; a screenshot goes to target/dashboard.png.
  */
 class DashboardBrowserITCase {
 
     @RegisterExtension
     static final InProcessKafka KAFKA = new InProcessKafka();
 
-    private static final String FORECASTS = "forecasts";
-    private static final String ERRORS = "forecast-errors";
     private static final String XSS = "<img src=x onerror=alert(1)>";
-    /** The page's bound: fewer than the first series has, more than the others. */
-    private static final int POINTS = 60;
-    private static final long T0 = 1_700_000_000_000L;
-    private static final long HOUR = 3_600_000L;
-    private static final int HORIZONS = 3;
-
-    private static Dashboard dashboard;
-    private static ChromeDriver browser;
-    private static WebDriverWait wait;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Process install = new ProcessBuilder("bash", "src/test/scripts/install-chromium.sh").inheritIO().start();
-        assertThat(install.waitFor(10, TimeUnit.MINUTES)).as("install-chromium.sh finished").isTrue();
-        assertThat(install.exitValue()).as("install-chromium.sh exit code").isZero();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(FORECASTS, 2, (short) 1), new NewTopic(ERRORS, 2, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-        try (TopicRecords records = new TopicRecords(KAFKA.bootstrapServers())) {
-            // Station A: more points than the page holds, a p10..p90 band, a model change half way, one spike.
-            new Series("station-A", 80, true, 70, 2.0, 3.0).writeTo(records, 0, 80);
-            // Station B: no band, no anomaly, worse than persistence.
-            new Series("station-B", 30, false, -1, 4.0, 2.0).writeTo(records, 0, 30);
-            new Series(XSS, 12, false, -1, 1.0, 1.0).writeTo(records, 0, 12);
-            records.commit();
-        }
-        dashboard = Dashboard.start(KafkaClientConfig.plain(KAFKA.bootstrapServers()), FORECASTS, ERRORS, -1,
-                DashboardSettings.of(POINTS, 100), InetAddress.getLoopbackAddress(), 0);
-        browser = chromium();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(50));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (dashboard != null) {
-            dashboard.close();
-        }
-    }
+    private static final Pattern DASHBOARD = Pattern.compile("  Dashboard +(http://127\\.0\\.0\\.1:\\d+/)");
+    private static final Instant T0 = Instant.parse("2024-03-01T00:00:00Z");
+    private static final String SPIKY = "Wanliu";
+    private static final String QUIET = "Dongsi";
+    private static final int SPIKY_EVENTS = 90;
+    private static final int SPIKE_AT = 70;
+    private static final int QUIET_EVENTS = 30;
+    private static final int XSS_EVENTS = 12;
+    /** Everything fed: the series above, one more event of the quiet one, and the one that ends the run. */
+    private static final int FED = SPIKY_EVENTS + QUIET_EVENTS + XSS_EVENTS + 1 + 1;
 
     @Test
-    @Timeout(120)
-    void thePageDrawsWhatCameThroughKafkaAndUpdatesLive() throws Exception {
-        browser.get(dashboard.url());
-        assertThat(browser.getTitle()).isEqualTo("flowcast dashboard");
-
-        // Station A: the page draws its newest POINTS events of the 80 produced, with the band of the
-        // latest fan, the forecasts made for each event, the spike marked and the one version change.
-        choose("station-A", "station-A");
-        Map<String, Object> a = awaitDrawn("station-A", POINTS);
-        assertThat(a).containsEntry("observed", (long) POINTS).containsEntry("anomalies", 1L)
-                .containsEntry("versionChanges", 1L);
-        // At h=1 every held event but the oldest has the forecast made for it at the event before.
-        assertThat(a).containsEntry("forecasts", POINTS - 1L).containsEntry("horizon", 1L);
-        assertThat((Long) a.get("fanBand")).isEqualTo(2L * HORIZONS);
-        assertThat((Long) a.get("band")).isGreaterThan(2L * HORIZONS);
-        assertThat(browser.findElement(By.id("errors")).findElements(By.cssSelector("tbody tr"))).hasSize(HORIZONS);
-
-        // Switching series switches the data: station B's 30 points, no anomaly, and without quantile
-        // outputs no fan band: the band drawn is the anomaly band of its 29 scored events instead.
-        choose("station-B", "station-B");
-        Map<String, Object> b = awaitDrawn("station-B", 30);
-        assertThat(b).containsEntry("observed", 30L).containsEntry("anomalies", 0L).containsEntry("fanBand", 0L)
-                .containsEntry("band", 2L * 29);
-
-        // The hostile key is text: in the search result, the title and the chart's data.
-        choose("<img", XSS);
-        awaitDrawn(XSS, 12);
-        assertThat(browser.findElement(By.id("series-key")).getText()).isEqualTo(XSS);
-        assertThat(browser.findElement(By.cssSelector("#search-results button")).getAttribute("textContent")).isEqualTo(XSS);
-        assertThat(browser.findElements(By.tagName("img"))).as("no img element made from a key").isEmpty();
-        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
-
-        // Live: a record produced after the page loaded is drawn without a reload.
-        choose("station-B", "station-B");
-        awaitDrawn("station-B", 30);
-        ((JavascriptExecutor) browser).executeScript("window.loadedOnce = 'yes';");
-        try (TopicRecords records = new TopicRecords(KAFKA.bootstrapServers())) {
-            new Series("station-B", 31, false, -1, 4.0, 2.0).writeTo(records, 30, 31);
-            records.commit();
-        }
-        awaitDrawn("station-B", 31);
-        assertThat(((JavascriptExecutor) browser).executeScript("return window.loadedOnce;")).isEqualTo("yes");
-
-        // A screenshot of station A for the README.
-        choose("station-A", "station-A");
-        awaitDrawn("station-A", POINTS);
-        Path shot = Path.of("target", "dashboard.png");
-        Files.createDirectories(shot.getParent());
-        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(Files.size(shot)).isPositive();
-    }
-
-    /**
-     * Types a search and clicks the result whose text is the key, once the list shows that search's
-     * results (each keystroke's answer replaces the list).
-     */
-    private static void choose(String query, String key) {
-        WebElement search = browser.findElement(By.id("search"));
-        search.clear();
-        search.sendKeys(query);
-        wait.ignoring(StaleElementReferenceException.class).until(d -> {
-            List<WebElement> found = d.findElements(By.cssSelector("#search-results button"));
-            if (found.isEmpty() || !found.stream().allMatch(e -> e.getAttribute("textContent").contains(query))) {
-                return false;
+    @Timeout(150)
+    void theDashboardOfALiveRunDrawsWhatTheJobCommittedAndUpdatesLive() throws Exception {
+        KAFKA.createTopics(TopicNames.defaults(), 2);
+        try (KafkaProducer<byte[], byte[]> feed = producer()) {
+            for (int i = 0; i < SPIKY_EVENTS; i++) {
+                send(feed, SPIKY, i, wave(i, 1) + (i == SPIKE_AT ? 80 : 0));
             }
-            WebElement button = found.stream().filter(e -> key.equals(e.getAttribute("textContent"))).findFirst()
-                    .orElse(null);
-            if (button == null) {
-                return false;
+            for (int i = 0; i < QUIET_EVENTS; i++) {
+                send(feed, QUIET, i, wave(i, 2));
             }
-            button.click();
-            return true;
-        });
+            for (int i = 0; i < XSS_EVENTS; i++) {
+                send(feed, XSS, i, wave(i, 3));
+            }
+            feed.flush();
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            // --limit: the run ends once every fed event's forecast is committed, the last one fed at the end.
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.commandLine()
+                    .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                    .execute("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--no-feed", "--no-train",
+                            "--limit", Integer.toString(FED), "--checkpoint-interval", "1s", "--summary-interval", "5s",
+                            "--dashboard-port", "0", "--horizon", "3"));
+            String url = awaitUrl(out, err, run);
+
+            try (BrowserSession session = BrowserSession.start()) {
+                var browser = session.browser();
+                browser.get(url);
+                assertThat(browser.getTitle()).isEqualTo("flowcast dashboard");
+                // The local cluster starts, and the job commits its first forecasts at a checkpoint.
+                session.awaitTextStarting("overview-figures", "3 series held", Duration.ofSeconds(90));
+
+                // Every fed event of the spiky series is drawn (fewer than --points), with the scorer's
+                // anomaly band and the spike marked: as many markers as the scorer flagged.
+                session.choose(SPIKY, SPIKY);
+                Map<String, Object> spiky = awaitScored(session, SPIKY, SPIKY_EVENTS);
+                List<Long> flagged = flaggedTimes(SPIKY);
+                assertThat(flagged).contains(T0.plusSeconds(3600L * SPIKE_AT).toEpochMilli());
+                assertThat(spiky).containsEntry("observed", (long) SPIKY_EVENTS)
+                        .containsEntry("anomalies", (long) flagged.size())
+                        .containsEntry("forecasts", SPIKY_EVENTS - 1L);
+                // No quantile outputs without a trained model: the band drawn is the scorer's anomaly band.
+                assertThat((Long) spiky.get("band")).as("the anomaly band drawn").isPositive();
+                assertThat(spiky).containsEntry("bandSource", "anomaly").containsEntry("fanBand", 0L);
+                assertThat(browser.findElements(By.cssSelector("#errors tbody tr"))).hasSize(3);
+
+                // Switching series switches the data.
+                session.choose(QUIET, QUIET);
+                assertThat(session.awaitDrawn(QUIET, QUIET_EVENTS)).containsEntry("observed", (long) QUIET_EVENTS)
+                        .containsEntry("anomalies", 0L);
+
+                // The hostile key is text.
+                session.choose("<img", XSS);
+                session.awaitDrawn(XSS, XSS_EVENTS);
+                assertThat(browser.findElement(By.id("series-key")).getText()).isEqualTo(XSS);
+                assertThat(browser.findElement(By.cssSelector("#search-results button")).getAttribute("textContent"))
+                        .isEqualTo(XSS);
+                assertThat(browser.findElements(By.tagName("img"))).as("no img element made from a key").isEmpty();
+                assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+
+                // Live: an observation fed now is forecast, committed and drawn without a reload.
+                session.choose(QUIET, QUIET);
+                session.awaitDrawn(QUIET, QUIET_EVENTS);
+                session.script("window.loadedOnce = 'yes';");
+                send(feed, QUIET, QUIET_EVENTS, wave(QUIET_EVENTS, 2));
+                feed.flush();
+                session.awaitDrawn(QUIET, QUIET_EVENTS + 1);
+                assertThat(session.script("return window.loadedOnce;")).isEqualTo("yes");
+
+                session.choose(SPIKY, SPIKY);
+                awaitScored(session, SPIKY, SPIKY_EVENTS);
+                session.screenshot(Path.of("target", "dashboard.png"));
+            }
+
+            send(feed, "zz-last", 0, 1);
+            feed.flush();
+            assertThat(run.get(60, TimeUnit.SECONDS)).as("run's exit code; it printed:%n%s%s", out, err).isZero();
+        }
     }
 
-    /** Waits until the page drew the series with that many points, and returns what it drew. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> awaitDrawn(String key, int points) {
-        return wait.withMessage(() -> "the page to draw " + points + " points of " + key + "; it drew "
-                        + ((JavascriptExecutor) browser).executeScript("return window.flowcast && window.flowcast.drawn;"))
-                .until(d -> {
-                    Object drawn = ((JavascriptExecutor) d).executeScript("return window.flowcast.drawn;");
-                    if (drawn instanceof Map<?, ?> m && key.equals(m.get("key"))
-                            && Long.valueOf(points).equals(m.get("points"))) {
-                        return (Map<String, Object>) m;
-                    }
-                    return null;
-                });
+    /** Waits for the series' points and for the scorer's figures of every horizon beside them. */
+    private static Map<String, Object> awaitScored(BrowserSession session, String key, int points) {
+        session.awaitDrawn(key, points);
+        new org.openqa.selenium.support.ui.WebDriverWait(session.browser(), Duration.ofSeconds(30))
+                .until(d -> d.findElements(By.cssSelector("#errors tbody tr")).size() == 3
+                        && Long.valueOf(points).equals(session.awaitDrawn(key, points).get("observed")));
+        return session.awaitDrawn(key, points);
     }
 
-    private static ChromeDriver chromium() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        Path profile = Files.createTempDirectory("flowcast-dashboard-chromium");
-        profile.toFile().deleteOnExit();
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    /**
-     * A synthetic series as the job would write it: a smooth wave, forecasts close to it for
-     * horizons 1..3 (with a p10..p90 band when {@code banded}), model version 0 then 1 from half way,
-     * and the scorer's error records, horizon 1 carrying the anomaly flag (true at {@code spikeAt}).
-     */
-    private record Series(String key, int length, boolean banded, int spikeAt, double mae, double persistenceMae) {
-
-        double value(int i) {
-            return 50 + 10 * Math.sin(i / 5.0) + (i == spikeAt ? 60 : 0);
-        }
-
-        double forecast(int origin, int h) {
-            return 50 + 10 * Math.sin((origin + h) / 5.0) + 0.5 * h;
-        }
-
-        long version(int i) {
-            return i < length / 2 ? 0 : 1;
-        }
-
-        void writeTo(TopicRecords records, int from, int to) {
-            for (int i = from; i < to; i++) {
-                double[] values = new double[HORIZONS];
-                double[] p10 = new double[HORIZONS];
-                double[] p90 = new double[HORIZONS];
-                for (int h = 1; h <= HORIZONS; h++) {
-                    values[h - 1] = forecast(i, h);
-                    p10[h - 1] = values[h - 1] - 3;
-                    p90[h - 1] = values[h - 1] + 3;
-                }
-                long time = T0 + i * HOUR;
-                records.add(FORECASTS, TopicRecords.forecast(key, time, version(i), value(i), values,
-                        banded ? p10 : null, banded ? p90 : null));
-                for (int h = 1; h <= Math.min(HORIZONS, i); h++) {
-                    records.add(ERRORS, TopicRecords.error(key, time - h * HOUR, time, h, forecast(i - h, h), value(i),
-                            version(i - h), mae * (1 + 0.1 * h), persistenceMae * (1 + 0.1 * h),
-                            h == 1 ? i == spikeAt : null));
-                }
+    /** The event times the scorer flagged as anomalies for the series, as a read_committed reader sees them. */
+    private static List<Long> flaggedTimes(String key) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Long> times = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : ReadCommitted.readAll(KAFKA.bootstrapServers(), "forecast-errors",
+                Duration.ofSeconds(30))) {
+            var n = mapper.readTree(r.value());
+            if (key.equals(n.path("key").asText()) && n.path("anomaly").asBoolean(false)) {
+                times.add(n.get("targetTime").longValue());
             }
         }
+        return times;
+    }
+
+    /** A wave with noise (so the scorer's band has a width); the same numbers every run. */
+    private static double wave(int i, int seed) {
+        Random noise = new Random(31L * seed + i);
+        return Math.round((60 + 15 * Math.sin(i / 6.0 + seed) + 2 * noise.nextGaussian()) * 10) / 10.0;
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> feed, String key, int i, double value) {
+        feed.send(new ProducerRecord<>("observations", key.getBytes(StandardCharsets.UTF_8),
+                ObservationJson.write(key, T0.plusSeconds(3600L * i), value)));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static String awaitUrl(StringWriter out, StringWriter err, CompletableFuture<Integer> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = DASHBOARD.matcher(out.toString());
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (run.isDone()) {
+                throw new AssertionError("run ended (" + run.get() + ") before printing its dashboard:\n" + out + err);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run printed no dashboard URL in 60 s:\n" + out + err);
     }
 }

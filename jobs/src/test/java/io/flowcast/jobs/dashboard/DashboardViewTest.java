@@ -80,6 +80,7 @@ class DashboardViewTest {
         assertThat(h3.forecast()).containsExactly(Double.NaN, Double.NaN, Double.NaN, 103, 104, 105);
         assertThat(h3.low()).containsExactly(Double.NaN, Double.NaN, Double.NaN, 2.5, 3.5, 4.5);
         assertThat(h3.high()).containsExactly(Double.NaN, Double.NaN, Double.NaN, 3.5, 4.5, 5.5);
+        assertThat(h3.band()).isEqualTo("quantiles");
         // The fan comes from the newest event, one step (the median gap) apart.
         assertThat(h3.fan().origin()).isEqualTo(5 * HOUR);
         assertThat(h3.fan().times()).containsExactly(6 * HOUR, 7 * HOUR, 8 * HOUR);
@@ -107,6 +108,8 @@ class DashboardViewTest {
                 Double.NaN, false, 0, 90, 110));
         SeriesChart chart = view.chart("a", 1).orElseThrow();
         assertThat(chart.observed()).containsExactly(Double.NaN, 7.5);
+        // The point has quantiles (see point()); this one's band at event 1 is the forecast's, not the anomaly band.
+        assertThat(chart.low()[1]).isEqualTo(0.5);
     }
 
     @Test

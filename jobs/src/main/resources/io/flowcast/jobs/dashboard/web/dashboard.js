@@ -12,6 +12,7 @@
     chartShape: null,
     errorChart: null,
     maxPoints: 500,
+    seriesHeld: -1,
     updates: 0,
   };
   // What the page drew last, for a reader and for the browser test.
@@ -65,6 +66,11 @@
 
   function renderOverview(o) {
     state.maxPoints = o.pointsPerSeries || state.maxPoints;
+    // New series arrived: the search results may now hold more.
+    if (o.series !== state.seriesHeld) {
+      state.seriesHeld = o.series;
+      search();
+    }
     const versions = Object.entries(o.servingVersions || {}).map(([v, n]) => 'v' + v + ' ' + n).join(', ');
     $('overview-figures').textContent = o.series + ' series held (at most ' + o.maxSeries + '; ' + o.evicted
       + ' evicted) · last ' + o.pointsPerSeries + ' points each · ' + o.forecastsRead + ' forecasts, '
@@ -167,7 +173,7 @@
     drawChart(data, c);
     const drawn = {
       key: c.key, horizon: c.horizon, points: n, observed: count(observed), forecasts: count(forecast),
-      band: count(low) + count(high), fanBand: count(fan.low) + count(fan.high), anomalies: markers,
+      band: count(low) + count(high), bandSource: c.band, fanBand: count(fan.low) + count(fan.high), anomalies: markers,
       versionChanges: c.versionChanges.length, updates: state.updates,
     };
     window.flowcast.drawn = drawn;
@@ -201,7 +207,7 @@
   }
 
   function drawChart(data, c) {
-    const shape = c.key + '|' + c.horizon;
+    const shape = c.key + '|' + c.horizon + '|' + c.band;
     const width = Math.max(400, $('chart').clientWidth);
     if (state.chart && state.chartShape === shape) {
       state.chart.setData(data);
@@ -216,8 +222,8 @@
         {},
         { label: 'observed', stroke: '#222', width: 1.5 },
         { label: 'forecast made h=' + c.horizon + ' before', stroke: '#1f77b4', dash: [5, 3] },
-        { label: 'p10', stroke: 'rgba(230,126,34,0.6)' },
-        { label: 'p90', stroke: 'rgba(230,126,34,0.6)' },
+        { label: c.band === 'anomaly' ? 'anomaly band low' : 'p10', stroke: 'rgba(230,126,34,0.6)' },
+        { label: c.band === 'anomaly' ? 'anomaly band high' : 'p90', stroke: 'rgba(230,126,34,0.6)' },
         { label: 'latest fan', stroke: '#c0392b', width: 2 },
         { label: 'anomaly', stroke: '#e00', fill: '#e00', paths: () => null, points: { show: true, size: 11, fill: '#e00' } },
         { label: 'model version', scale: 'v', stroke: '#27ae60', paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
