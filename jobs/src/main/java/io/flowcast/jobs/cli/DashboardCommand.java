@@ -73,12 +73,12 @@ final class DashboardCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
+        DashboardSettings settings = DashboardSettings.of(points, maxSeries);
         KafkaClientConfig kafka = kafkaClient.config(bootstrapServers);
         TopicSetup.requireTopics(kafka, List.of(topicForecasts));
         Dashboard dashboard;
         try {
-            dashboard = Dashboard.start(kafka, topicForecasts, topicErrors, tailRecords,
-                    DashboardSettings.of(points, maxSeries), address, port);
+            dashboard = Dashboard.start(kafka, topicForecasts, topicErrors, tailRecords, settings, address, port);
         } catch (BindException e) {
             throw new IllegalArgumentException("--port " + port + " on " + bind + " is taken (--port 0 takes any free port)");
         }
