@@ -18,6 +18,8 @@ import java.util.TreeMap;
  */
 public final class DashboardView {
 
+    static final long OVERVIEW_MAX_AGE_MS = 1_000;
+
     private final DashboardSettings settings;
     /** Insertion order = update order: an updated series is removed and put back at the end. */
     private final LinkedHashMap<String, SeriesHistory> series = new LinkedHashMap<>();
@@ -27,6 +29,7 @@ public final class DashboardView {
     private long errorsRead;
     private long refused;
     private Overview overview;
+    private long overviewAt;
 
     public DashboardView(DashboardSettings settings) {
         this.settings = settings;
@@ -127,10 +130,16 @@ public final class DashboardView {
         return matches.values().stream().map(SeriesSummary::of).toList();
     }
 
-    /** The overview, computed once per change however many pages ask. */
+    /**
+     * The overview, at most {@link #OVERVIEW_MAX_AGE_MS} old: computing it is a pass over every series
+     * under the lock the feed needs too, so however many pages ask while records stream in, it is
+     * computed at most once per that time.
+     */
     public synchronized Overview overview() {
-        if (overview == null || overview.change() != change) {
+        long now = System.nanoTime();
+        if (overview == null || overview.change() != change && now - overviewAt >= OVERVIEW_MAX_AGE_MS * 1_000_000) {
             overview = computeOverview();
+            overviewAt = now;
         }
         return overview;
     }

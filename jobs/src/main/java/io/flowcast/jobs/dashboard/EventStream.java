@@ -55,9 +55,11 @@ final class EventStream {
                 }
                 long now = System.currentTimeMillis();
                 if (change != overviewChange && now - overviewAt >= OVERVIEW_GAP_MS) {
-                    overviewChange = change;
+                    Overview overview = view.overview();
+                    // The view may hand out an overview a little older than this change: sent again when due.
+                    overviewChange = overview.change();
                     overviewAt = now;
-                    event(out, "overview", DashboardJson.write(view.overview()));
+                    event(out, "overview", DashboardJson.write(overview));
                     sent = true;
                 }
                 if (!sent) {

@@ -133,6 +133,17 @@ class DashboardViewTest {
     }
 
     @Test
+    void theOverviewIsComputedAtMostOncePerSecondWhileRecordsArrive() throws Exception {
+        DashboardView view = new DashboardView(DashboardSettings.of(10, 10));
+        view.addForecast("a", point(0, 0, 1));
+        Overview first = view.overview();
+        view.addForecast("b", point(0, 0, 1));
+        assertThat(view.overview()).isSameAs(first);
+        Thread.sleep(DashboardView.OVERVIEW_MAX_AGE_MS + 50);
+        assertThat(view.overview().series()).isEqualTo(2);
+    }
+
+    @Test
     void searchFindsKeysContainingTheQueryIgnoringCaseInKeyOrderUpToTheLimit() {
         DashboardView view = new DashboardView(new DashboardSettings(10, 1000, 10, 10, 20, 5));
         for (int i = 0; i < 500; i++) {
