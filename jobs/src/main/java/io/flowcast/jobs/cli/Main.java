@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             KafkaCommand.class,
             FeedCommand.class,
             TailCommand.class,
+            DashboardCommand.class,
         })
 public final class Main {
 

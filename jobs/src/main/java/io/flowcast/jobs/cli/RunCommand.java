@@ -1,5 +1,6 @@
 package io.flowcast.jobs.cli;
 
+import io.flowcast.jobs.dashboard.Dashboard;
 import io.flowcast.jobs.live.LiveRun;
 import io.flowcast.jobs.live.RunOptions;
 import java.time.Duration;
@@ -79,6 +80,11 @@ final class RunCommand implements Callable<Integer> {
                     + "setting); 0 = 9249 if free, else any; -1 = none (default).")
     int metricsPort;
 
+    @Option(names = "--dashboard-port", defaultValue = "" + Dashboard.DEFAULT_PORT, paramLabel = "PORT",
+            description = "Serve the dashboard page on 127.0.0.1:PORT; a taken port falls back to a free one; "
+                    + "0 = any free port; -1 = none (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
             description = "A Flink configuration setting, e.g. -D state.backend.type=rocksdb (repeatable).")
     Map<String, String> flinkConf = new LinkedHashMap<>();
@@ -92,6 +98,6 @@ final class RunCommand implements Callable<Integer> {
                 summaryInterval, webUiPort, webUiAddress, metricsPort, flinkConf, job.kafkaClient().properties(),
                 job.kafkaClient().timeout());
         return new LiveRun(options, job.stage(), job.training(), job.trainOnly(), spec.commandLine().getOut())
-                .scoring(job.scoring()).run();
+                .scoring(job.scoring()).dashboardPort(dashboardPort).run();
     }
 }

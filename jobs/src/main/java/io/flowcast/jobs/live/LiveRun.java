@@ -1,5 +1,7 @@
 package io.flowcast.jobs.live;
 
+import io.flowcast.jobs.dashboard.Dashboard;
+import io.flowcast.jobs.dashboard.DashboardSettings;
 import io.flowcast.jobs.feed.DataFolder;
 import io.flowcast.jobs.feed.Feeder;
 import io.flowcast.jobs.feed.WideCsvSeries;
@@ -71,6 +73,8 @@ public final class LiveRun {
     private final boolean trainOnly;
     /** Null: the forecasts are not scored. */
     private ScoringSettings scoring;
+    /** Negative: no dashboard. */
+    private int dashboardPort = -1;
 
     public LiveRun(RunOptions options, ForecastStage stage, PrintWriter out) {
         this(options, stage, null, false, out);
@@ -87,6 +91,12 @@ public final class LiveRun {
         this.training = training;
         this.trainOnly = trainOnly;
         this.out = out;
+    }
+
+    /** Serves the dashboard on 127.0.0.1:{@code port} (a free port if taken; 0: any; negative: none). */
+    public LiveRun dashboardPort(int port) {
+        this.dashboardPort = port;
+        return this;
     }
 
     /** Scores the forecasts to {@code forecast-errors} ({@link ForecastJob#withScoring}); null: not scored. */
@@ -167,6 +177,7 @@ public final class LiveRun {
 
         LiveSummary summary = new LiveSummary(kafkaClients, o.topics());
         toClose.push(summary);
+        startDashboard(kafkaClients);
 
         // Pushed before the job, so closed after it has stopped: nothing writes into the folder as it goes.
         RunCheckpoints checkpoints = RunCheckpoints.choose(o.checkpointDir(), o.flinkConf(), folder.path());
@@ -188,6 +199,31 @@ public final class LiveRun {
         out.println();
         out.flush();
         return watch(summary, job, feeder, started);
+    }
+
+    /**
+     * The dashboard page over the run's topics, on 127.0.0.1 as every listener of run; the port asked
+     * for, or any free one when it is taken (a second run on one machine still gets a page).
+     */
+    private void startDashboard(KafkaClientConfig kafka) throws IOException {
+        if (dashboardPort < 0) {
+            out.printf(Locale.ROOT, "  Dashboard     off (--dashboard-port PORT serves it)%n");
+            return;
+        }
+        InetAddress loopback = InetAddress.getByName(LOOPBACK);
+        Dashboard dashboard;
+        boolean fellBack = false;
+        try {
+            dashboard = Dashboard.start(kafka, o.topics().forecasts(), o.topics().forecastErrors(),
+                    Dashboard.DEFAULT_TAIL_RECORDS, DashboardSettings.defaults(), loopback, dashboardPort);
+        } catch (BindException taken) {
+            fellBack = true;
+            dashboard = Dashboard.start(kafka, o.topics().forecasts(), o.topics().forecastErrors(),
+                    Dashboard.DEFAULT_TAIL_RECORDS, DashboardSettings.defaults(), loopback, 0);
+        }
+        toClose.push(dashboard);
+        out.printf(Locale.ROOT, "  Dashboard     %s%s%n", dashboard.url(),
+                fellBack ? " (port " + dashboardPort + " was taken)" : "");
     }
 
     /**
