@@ -9,6 +9,7 @@ import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import io.flowcast.jobs.score.ForecastError;
 import io.flowcast.jobs.score.ForecastErrorRecordSerializer;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -51,39 +52,32 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSink<Forecast> forecastSink(KafkaSettings kafka) {
-        return KafkaSink.<Forecast>builder()
-                .setKafkaProducerConfig(userProperties(kafka))
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(new ForecastRecordSerializer(kafka.topics().forecasts()))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                // Each sink needs its own prefix: ids are prefix-subtask-counter, and two sinks of one
-                // job with the same prefix would fence each other's producers.
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-forecasts")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(kafka.transactionTimeout().toMillis()))
-                .build();
+        return exactlyOnceSink(kafka, new ForecastRecordSerializer(kafka.topics().forecasts()), "-forecasts");
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return KafkaSink.<DeadLetter>builder()
-                .setKafkaProducerConfig(userProperties(kafka))
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(new DeadLetterRecordSerializer(kafka.topics().deadLetters()))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dead-letters")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(kafka.transactionTimeout().toMillis()))
-                .build();
+        return exactlyOnceSink(kafka, new DeadLetterRecordSerializer(kafka.topics().deadLetters()), "-dead-letters");
     }
 
     /** Matured forecasts and their errors to {@code forecast-errors}, exactly once. */
     public static KafkaSink<ForecastError> forecastErrorSink(KafkaSettings kafka) {
-        return KafkaSink.<ForecastError>builder()
+        return exactlyOnceSink(kafka, new ForecastErrorRecordSerializer(kafka.topics().forecastErrors()),
+                "-forecast-errors");
+    }
+
+    /**
+     * A transactional sink of the job's records, committed at checkpoints. Each sink needs its own
+     * transactional id prefix: ids are prefix-subtask-counter, and two sinks of one job with the same
+     * prefix would fence each other's producers.
+     */
+    private static <T> KafkaSink<T> exactlyOnceSink(KafkaSettings kafka, KafkaRecordSerializationSchema<T> records,
+                                                    String idSuffix) {
+        return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(userProperties(kafka))
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(new ForecastErrorRecordSerializer(kafka.topics().forecastErrors()))
+                .setRecordSerializer(records)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-forecast-errors")
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + idSuffix)
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         String.valueOf(kafka.transactionTimeout().toMillis()))
                 .build();
