@@ -1,0 +1,139 @@
+package io.flowcast.model.online;
+
+import io.flowcast.model.features.StreamingScaler;
+
+/**
+ * The inputs of the {@link BlendedBaseline} for the forecast of step {@code i + k} made at index
+ * {@code i} of a {@link SeriesBuffer}, in z units of the series' running scaler, read only from
+ * indices {@code <= i} (no look-ahead, also where the buffer holds later values, as when a training
+ * window is cut). {@value #COUNT} per horizon, in this order:
+ * <ol>
+ * <li>{@code x[i]}, the last value;</li>
+ * <li>the weekly reference of step {@code i + k}: the median of {@code x[i+k-P] .. x[i+k-S*P]}
+ *     ({@link InputRows#reference});</li>
+ * <li>{@code x[i-1]}, {@code x[i-2]}: with the last value, a short autoregression (momentum);</li>
+ * <li>the weekly reference of step {@code i} itself, so that "the last value minus what is usual
+ *     now" is a linear combination, and with (2) the seasonal-difference forecast
+ *     {@code x[i] + r[i+k] - r[i]};</li>
+ * <li>the daily reference of step {@code i + k} (median of the same step on the last S days held,
+ *     the period being the weekly one over 7) and of step {@code i};</li>
+ * <li>yesterday's value of step {@code i + k} and of step {@code i} (the newest day alone);</li>
+ * <li>the means of the last 16 and 64 values: smoothed levels, what exponential smoothing forecasts
+ *     on a noisy series.</li>
+ * </ol>
+ * The first two are the inputs of the first release's two-coefficient baseline, so a model with
+ * {@code 2 x horizon} coefficients reads them as it always did. A value not held (or an input whose
+ * steps lie after {@code i}) reads as NaN, which the baseline takes as 0, the series' mean.
+ *
+ * <p>Why: on hourly data with a strong daily cycle (ETT's loads) the best classical forecasts are
+ * seasonal by the day (Holt-Winters, Theta on deseasonalised data), which last value and weekly
+ * median cannot express. Least squares over these inputs, fitted per model on the replay windows,
+ * finds the mix per horizon; nothing is per series. One instance per thread: it keeps scratch.
+ */
+public final class BaselineFeatures {
+
+    /** Inputs per horizon. */
+    public static final int COUNT = 11;
+    /** Inputs per horizon of the first release's baseline (last value, weekly reference). */
+    public static final int LEGACY_COUNT = 2;
+
+    private static final int SHORT_MEAN = 16;
+    private static final int LONG_MEAN = 64;
+
+    private final int season;
+    private final int seasons;
+    private final int day;
+    private final InputRows weekly;
+    private final float[] past;
+
+    /**
+     * @param season  P, steps per week (0: no seasonal inputs)
+     * @param seasons S, past seasons (and days) in each median
+     */
+    public BaselineFeatures(int horizon, int season, int seasons) {
+        this.season = season;
+        this.seasons = Math.max(1, seasons);
+        this.day = season > 0 && season % 7 == 0 ? season / 7 : 0;
+        this.weekly = season > 0 ? new InputRows(horizon, season, this.seasons) : null;
+        this.past = new float[this.seasons];
+    }
+
+    /** The daily period in steps (0: none). */
+    public int day() {
+        return day;
+    }
+
+    /**
+     * Writes the {@value #COUNT} raw (unscaled) inputs of horizon {@code k} (1..H) at index {@code i}
+     * into {@code out[off..off+COUNT)}; NaN where none.
+     */
+    public void writeRaw(SeriesBuffer b, long i, int k, float[] out, int off) {
+        float last = filled(b, i);
+        out[off] = last;
+        out[off + 1] = season > 0 && k <= season ? weekly.reference(b, i + k) : Float.NaN;
+        out[off + 2] = filled(b, i - 1);
+        out[off + 3] = filled(b, i - 2);
+        out[off + 4] = season > 0 ? weekly.reference(b, i) : Float.NaN;
+        out[off + 5] = median(b, i + k, day, i);
+        out[off + 6] = median(b, i, day, i);
+        out[off + 7] = day > 0 && k <= day ? filled(b, i + k - day) : Float.NaN;
+        out[off + 8] = day > 0 ? filled(b, i - day) : Float.NaN;
+        out[off + 9] = mean(b, i, SHORT_MEAN);
+        out[off + 10] = mean(b, i, LONG_MEAN);
+    }
+
+    /** {@link #writeRaw}, z-scored with {@code scaler} (NaN stays NaN). */
+    public void write(SeriesBuffer b, long i, int k, StreamingScaler scaler, float[] out, int off) {
+        writeRaw(b, i, k, out, off);
+        for (int f = off; f < off + COUNT; f++) {
+            if (!Float.isNaN(out[f])) {
+                out[f] = scaler.transform(0, out[f]);
+            }
+        }
+    }
+
+    private static float filled(SeriesBuffer b, long i) {
+        return b.holds(i) ? b.filled(i) : Float.NaN;
+    }
+
+    /** Median of the filled values at {@code j - m * period}, m = 1..S, of those held and at most {@code upTo}. */
+    private float median(SeriesBuffer b, long j, int period, long upTo) {
+        if (period <= 0) {
+            return Float.NaN;
+        }
+        int n = 0;
+        for (int m = 1; m <= seasons; m++) {
+            long at = j - (long) m * period;
+            if (at <= upTo && b.holds(at) && !Float.isNaN(b.filled(at))) {
+                float v = b.filled(at);
+                int k = n++;
+                while (k > 0 && past[k - 1] > v) {
+                    past[k] = past[k - 1];
+                    k--;
+                }
+                past[k] = v;
+            }
+        }
+        if (n == 0) {
+            return Float.NaN;
+        }
+        return n % 2 == 1 ? past[n / 2] : 0.5f * (past[n / 2 - 1] + past[n / 2]);
+    }
+
+    /** Mean of the filled values of the last {@code n} steps up to {@code i} that are held. */
+    private static float mean(SeriesBuffer b, long i, int n) {
+        double sum = 0;
+        int count = 0;
+        for (long j = i; j > i - n; j--) {
+            if (!b.holds(j)) {
+                break;
+            }
+            float v = b.filled(j);
+            if (!Float.isNaN(v)) {
+                sum += v;
+                count++;
+            }
+        }
+        return count == 0 ? Float.NaN : (float) (sum / count);
+    }
+}
