@@ -64,6 +64,16 @@ public final class BlendedBaseline {
      * @param coefficients receives {@code F x horizons} floats, F = baselines / targets
      */
     public static void fitAndSubtract(int horizons, float[] targets, float[] baselines, float[] coefficients) {
+        fitAndSubtract(horizons, targets, baselines, coefficients, targets.length / horizons);
+    }
+
+    /**
+     * {@link #fitAndSubtract(int, float[], float[], float[])} fitted on the first {@code fitSamples}
+     * samples only (the trainer's training part: the validation windows then judge the baseline as
+     * they judge the net, on data neither was fitted on); every sample's target becomes a residual.
+     */
+    public static void fitAndSubtract(int horizons, float[] targets, float[] baselines, float[] coefficients,
+                                      int fitSamples) {
         int per = baselines.length / Math.max(1, targets.length);
         if (coefficients.length != per * horizons) {
             throw new IllegalArgumentException(coefficients.length + " coefficients for " + per + " inputs x "
@@ -71,7 +81,8 @@ public final class BlendedBaseline {
         }
         boolean[] started = new boolean[horizons]; // the first solve is least squares (all weights 1)
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-            weightedFit(horizons, per, targets, baselines, coefficients, started);
+            weightedFit(horizons, per, targets, Math.min(targets.length, fitSamples * horizons), baselines, coefficients,
+                    started);
         }
         for (int i = 0; i < targets.length; i++) {
             if (!Float.isNaN(targets[i])) {
@@ -85,13 +96,13 @@ public final class BlendedBaseline {
      * (none yet: 1) miss it by at most {@link #DELTA}, else {@code DELTA / |miss|}. An input that is
      * never present gets coefficient 0; with no input present at all, persistence ({@code 1, 0, ..}).
      */
-    private static void weightedFit(int horizons, int per, float[] targets, float[] baselines, float[] coefficients,
-                                    boolean[] started) {
+    private static void weightedFit(int horizons, int per, float[] targets, int rows, float[] baselines,
+                                    float[] coefficients, boolean[] started) {
         double[][] a = new double[horizons][per * per];
         double[][] y = new double[horizons][per];
         double[] weights = new double[horizons];
         double[] x = new double[per];
-        for (int i = 0; i < targets.length; i++) {
+        for (int i = 0; i < rows; i++) {
             float t = targets[i];
             if (Float.isNaN(t)) {
                 continue;

@@ -251,7 +251,12 @@ public final class Retrainer {
             }
         }
         if (baselines != null) {
-            BlendedBaseline.fitAndSubtract(h, targets, baselines, weights);
+            // Fitted on the windows the net trains on, not the newest ones it is validated on: eleven
+            // coefficients per horizon fitted on the validation windows too would make the baseline
+            // look better there than it is (the publish rule and the conformal band judge on them).
+            int validation = recipe.training().validationFraction() == 0 ? 0
+                    : Math.max(1, (int) Math.round(n * recipe.training().validationFraction()));
+            BlendedBaseline.fitAndSubtract(h, targets, baselines, weights, Math.max(1, n - validation));
         }
         if (!recipe.quantiles()) {
             return new WindowedSamples(window, in, h, inputs, targets);

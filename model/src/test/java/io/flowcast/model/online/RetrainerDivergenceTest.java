@@ -87,12 +87,18 @@ class RetrainerDivergenceTest {
         for (Retrainer.FitOutcome o : outcomes) {
             assertTrue(!Double.isFinite(o.report().bestValidationLoss()) || o.report().skippedSteps() > 0,
                     "the broken fit diverges: " + o.report());
-            assertNull(o.published(), "a diverging fit published: " + o.decision());
-            assertTrue(o.decision().startsWith("kept v" + serving.version()), o.decision());
+            // The baseline's fit (least squares, no gradient steps) does not diverge: where it alone
+            // beats the serving net on the validation windows it may be published, and after it the
+            // last sane net (every broken step skipped) may come back; a diverged net never.
+            if (o.published() != null) {
+                assertTrue(o.published().net() == null || o.published().net().sameWeights(serving.net()),
+                        "a diverging fit published its net: " + o.decision());
+            } else {
+                assertTrue(o.decision().startsWith("kept v"), o.decision());
+            }
         }
-        assertTrue(diverging.retrainer().serving().sameContent(serving), "the serving model changed: "
-                + diverging.retrainer().serving());
-        assertEquals(serving.version(), diverging.retrainer().published());
+        ServingModel last = diverging.retrainer().serving();
+        assertTrue(last.net() == null || last.net().sameWeights(serving.net()), "a diverged net serves: " + last);
     }
 
     @Test
