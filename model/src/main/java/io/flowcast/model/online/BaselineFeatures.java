@@ -18,12 +18,14 @@ import io.flowcast.model.features.StreamingScaler;
  * <li>the daily reference of step {@code i + k} (median of the same step on the last S days held,
  *     the period being the weekly one over 7) and of step {@code i};</li>
  * <li>yesterday's value of step {@code i + k} and of step {@code i} (the newest day alone);</li>
- * <li>the means of the last 16 and 64 values: smoothed levels, what exponential smoothing forecasts
- *     on a noisy series.</li>
+ * <li>the means of the last 16 and 64 values (at most {@code window + season}): smoothed levels,
+ *     what exponential smoothing forecasts on a noisy series.</li>
  * </ol>
  * The first two are the inputs of the first release's two-coefficient baseline, so a model with
  * {@code 2 x horizon} coefficients reads them as it always did. A value not held (or an input whose
- * steps lie after {@code i}) reads as NaN, which the baseline takes as 0, the series' mean.
+ * steps lie after {@code i}) reads as NaN, which the baseline takes as 0, the series' mean. Nothing
+ * is read further back than a window's rows and their seasonal references reach ({@code window +
+ * season} steps), so a window is the same whether its series holds just that or more history.
  *
  * <p>Why: on hourly data with a strong daily cycle (ETT's loads) the best classical forecasts are
  * seasonal by the day (Holt-Winters, Theta on deseasonalised data), which last value and weekly
@@ -42,16 +44,22 @@ public final class BaselineFeatures {
 
     private final int season;
     private final int seasons;
+    private final int shortMean;
+    private final int longMean;
     private final int day;
     private final InputRows weekly;
     private final float[] past;
 
     /**
+     * @param window  L, the net's window: with the season, how far back the means may read
      * @param season  P, steps per week (0: no seasonal inputs)
      * @param seasons S, past seasons (and days) in each median
      */
-    public BaselineFeatures(int horizon, int season, int seasons) {
+    public BaselineFeatures(int horizon, int window, int season, int seasons) {
         this.season = season;
+        int reach = Math.max(1, window + season);
+        this.shortMean = Math.min(SHORT_MEAN, reach);
+        this.longMean = Math.min(LONG_MEAN, reach);
         this.seasons = Math.max(1, seasons);
         this.day = season > 0 && season % 7 == 0 ? season / 7 : 0;
         this.weekly = season > 0 ? new InputRows(horizon, season, this.seasons) : null;
@@ -78,8 +86,8 @@ public final class BaselineFeatures {
         out[off + 6] = median(b, i, day, i);
         out[off + 7] = day > 0 && k <= day ? filled(b, i + k - day) : Float.NaN;
         out[off + 8] = day > 0 ? filled(b, i - day) : Float.NaN;
-        out[off + 9] = mean(b, i, SHORT_MEAN);
-        out[off + 10] = mean(b, i, LONG_MEAN);
+        out[off + 9] = mean(b, i, shortMean);
+        out[off + 10] = mean(b, i, longMean);
     }
 
     /** {@link #writeRaw}, z-scored with {@code scaler} (NaN stays NaN). */

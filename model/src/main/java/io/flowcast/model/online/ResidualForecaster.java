@@ -237,7 +237,7 @@ public final class ResidualForecaster {
     private BaselineFeatures features(ServingModel m) {
         BaselineFeatures f = featuresByShape.get(m.shape());
         if (f == null) {
-            f = new BaselineFeatures(m.shape().horizon(), m.shape().season(), m.shape().seasons());
+            f = new BaselineFeatures(m.shape().horizon(), m.shape().window(), m.shape().season(), m.shape().seasons());
             featuresByShape.put(m.shape(), f);
         }
         return f;

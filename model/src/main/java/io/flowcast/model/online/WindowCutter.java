@@ -22,7 +22,7 @@ public final class WindowCutter {
     public WindowCutter(OnlineRecipe recipe) {
         this.recipe = recipe;
         this.rows = new InputRows(recipe.horizon(), recipe.season(), recipe.seasons());
-        this.features = new BaselineFeatures(recipe.horizon(), recipe.season(), recipe.seasons());
+        this.features = new BaselineFeatures(recipe.horizon(), recipe.window(), recipe.season(), recipe.seasons());
     }
 
     public OnlineRecipe recipe() {

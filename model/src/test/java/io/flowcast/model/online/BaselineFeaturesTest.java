@@ -21,7 +21,7 @@ class BaselineFeaturesTest {
     @Test
     void readsNothingAfterTheIndexEvenWhereTheBufferHoldsIt() {
         // Week 28 steps, day 4, horizon up to 6 > day: the inputs of step i+k must not read i+1..
-        BaselineFeatures f = new BaselineFeatures(6, 28, 3);
+        BaselineFeatures f = new BaselineFeatures(6, 40, 28, 3);
         assertEquals(4, f.day());
         long i = 150;
         for (int k = 1; k <= 6; k++) {
@@ -36,7 +36,7 @@ class BaselineFeaturesTest {
     @Test
     void theInputsAreTheDocumentedOnes() {
         SeriesBuffer b = series(200, 1_000);
-        BaselineFeatures f = new BaselineFeatures(3, 28, 3);
+        BaselineFeatures f = new BaselineFeatures(3, 40, 28, 3);
         InputRows weekly = new InputRows(3, 28, 3);
         float[] out = new float[BaselineFeatures.COUNT];
         long i = 150;
@@ -58,10 +58,22 @@ class BaselineFeaturesTest {
     }
 
     @Test
+    void theMeansReadNoFurtherBackThanTheWindowAndSeason() {
+        SeriesBuffer b = series(200, 1_000);
+        float[] out = new float[BaselineFeatures.COUNT];
+        new BaselineFeatures(1, 6, 4, 1).writeRaw(b, 150, 1, out, 0);
+        double sum = 0;
+        for (long j = 141; j <= 150; j++) {
+            sum += b.filled(j);
+        }
+        assertEquals((float) (sum / 10), out[10], 1e-4f, "64 capped at window 6 + season 4");
+    }
+
+    @Test
     void aShortHistoryReadsAsMissing() {
         SeriesBuffer b = series(3, 1_000);
         float[] out = new float[BaselineFeatures.COUNT];
-        new BaselineFeatures(2, 28, 3).writeRaw(b, 2, 1, out, 0);
+        new BaselineFeatures(2, 40, 28, 3).writeRaw(b, 2, 1, out, 0);
         assertEquals(b.filled(2), out[0]);
         assertTrue(Float.isNaN(out[1]));
         assertTrue(Float.isNaN(out[5]));

@@ -47,7 +47,7 @@ class WindowCutterTest {
             assertEquals(s.liveScaler().transform(0, s.buffer().filled(56)), w.baselines()[at], 0f);
             assertEquals(s.liveScaler().transform(0, rows.reference(s.buffer(), 56 + k)), w.baselines()[at + 1], 0f);
             float[] expectedFeatures = new float[BaselineFeatures.COUNT];
-            new BaselineFeatures(3, 12, 2).write(s.buffer(), 56, k, s.liveScaler(), expectedFeatures, 0);
+            new BaselineFeatures(3, 6, 12, 2).write(s.buffer(), 56, k, s.liveScaler(), expectedFeatures, 0);
             assertArrayEquals(expectedFeatures, java.util.Arrays.copyOfRange(w.baselines(), at, at + BaselineFeatures.COUNT));
         }
     }
