@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the end of every 10th hour; the snapshot after the inputs of hour {@value #SNAPSHOT_AT_HOUR} - 1,
  * when the watermark is at hour 69, so the inputs (and series starts) of hours 70 to 79 wait.
  *
- * <p>The fixtures of the release before the baseline had eleven inputs per horizon are kept as
+ * <p>The fixtures of the release before the baseline had a dozen inputs per horizon are kept as
  * {@code trainer-*-snapshot-two-input-baseline}: restored, their windows are left out of fits
  * ({@link #aTrainerOfTheTwoInputBaselineReleaseLeavesItsWindowsOutAndGoesOn}).
  *

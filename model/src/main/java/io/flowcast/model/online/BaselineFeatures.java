@@ -19,7 +19,14 @@ import io.flowcast.model.features.StreamingScaler;
  *     the period being the weekly one over 7) and of step {@code i};</li>
  * <li>yesterday's value of step {@code i + k} and of step {@code i} (the newest day alone);</li>
  * <li>the means of the last 16 and 64 values (at most {@code window + season}): smoothed levels,
- *     what exponential smoothing forecasts on a noisy series.</li>
+ *     what exponential smoothing forecasts on a noisy series;</li>
+ * <li>{@code rho * (x[i] - x[i-1])} and {@code rho^2 * (x[i] - x[i-1])}, where {@code rho} is the
+ *     series' own lag-1 autocorrelation of its steps over the last 168 (at most {@code window +
+ *     season - 2}): momentum, as strong as this series' steps persist. One model serves series whose
+ *     steps persist (a transformer's oil temperature, rho about 0.7) and series whose steps are
+ *     noise (its loads); a coefficient per horizon on the plain step could only average them, the
+ *     series' rho makes it the series' own, with nothing per series in the model. Scaled by the
+ *     series' standard deviation only (a difference has no mean).</li>
  * </ol>
  * The first two are the inputs of the first release's two-coefficient baseline, so a model with
  * {@code 2 x horizon} coefficients reads them as it always did. A value not held (or an input whose
@@ -35,17 +42,19 @@ import io.flowcast.model.features.StreamingScaler;
 public final class BaselineFeatures {
 
     /** Inputs per horizon. */
-    public static final int COUNT = 11;
+    public static final int COUNT = 13;
     /** Inputs per horizon of the first release's baseline (last value, weekly reference). */
     public static final int LEGACY_COUNT = 2;
 
     private static final int SHORT_MEAN = 16;
     private static final int LONG_MEAN = 64;
+    private static final int MOMENTUM_SPAN = 168;
 
     private final int season;
     private final int seasons;
     private final int shortMean;
     private final int longMean;
+    private final int momentumSpan;
     private final int day;
     private final InputRows weekly;
     private final float[] past;
@@ -60,6 +69,7 @@ public final class BaselineFeatures {
         int reach = Math.max(1, window + season);
         this.shortMean = Math.min(SHORT_MEAN, reach);
         this.longMean = Math.min(LONG_MEAN, reach);
+        this.momentumSpan = Math.min(MOMENTUM_SPAN, reach - 2);
         this.seasons = Math.max(1, seasons);
         this.day = season > 0 && season % 7 == 0 ? season / 7 : 0;
         this.weekly = season > 0 ? new InputRows(horizon, season, this.seasons) : null;
@@ -88,14 +98,50 @@ public final class BaselineFeatures {
         out[off + 8] = day > 0 ? filled(b, i - day) : Float.NaN;
         out[off + 9] = mean(b, i, shortMean);
         out[off + 10] = mean(b, i, longMean);
+        float rho = momentumSpan >= 2 ? stepAutocorrelation(b, i, momentumSpan) : Float.NaN;
+        float step = filled(b, i) - filled(b, i - 1);
+        out[off + 11] = rho * step;
+        out[off + 12] = rho * rho * step;
+    }
+
+    /** Inputs that are differences of values: scaled, never shifted by the mean. */
+    private static boolean isDifference(int f) {
+        return f >= 11;
+    }
+
+    /**
+     * {@code sum d[j] d[j-1] / sum d[j]^2} over the steps {@code d[j] = x[j] - x[j-1]}, j in
+     * {@code (i - span, i]}, clipped to [-1, 1]; NaN if the history holds too little or nothing moves.
+     */
+    private static float stepAutocorrelation(SeriesBuffer b, long i, int span) {
+        if (!b.holds(i - span - 1)) {
+            return Float.NaN;
+        }
+        double lagged = 0;
+        double squares = 0;
+        float next = b.filled(i) - b.filled(i - 1);
+        for (long j = i - 1; j > i - span; j--) {
+            float d = b.filled(j) - b.filled(j - 1);
+            if (!Float.isNaN(d) && !Float.isNaN(next)) {
+                lagged += (double) next * d;
+                squares += (double) next * next;
+            }
+            next = d;
+        }
+        if (!(squares > 0)) {
+            return Float.NaN;
+        }
+        return (float) Math.max(-1, Math.min(1, lagged / squares));
     }
 
     /** {@link #writeRaw}, z-scored with {@code scaler} (NaN stays NaN). */
     public void write(SeriesBuffer b, long i, int k, StreamingScaler scaler, float[] out, int off) {
         writeRaw(b, i, k, out, off);
-        for (int f = off; f < off + COUNT; f++) {
-            if (!Float.isNaN(out[f])) {
-                out[f] = scaler.transform(0, out[f]);
+        float zero = scaler.transform(0, 0f);
+        for (int f = 0; f < COUNT; f++) {
+            float v = out[off + f];
+            if (!Float.isNaN(v)) {
+                out[off + f] = isDifference(f) ? scaler.transform(0, v) - zero : scaler.transform(0, v);
             }
         }
     }

@@ -251,7 +251,7 @@ public final class Retrainer {
             }
         }
         if (baselines != null) {
-            // Fitted on the windows the net trains on, not the newest ones it is validated on: eleven
+            // Fitted on the windows the net trains on, not the newest ones it is validated on: a dozen
             // coefficients per horizon fitted on the validation windows too would make the baseline
             // look better there than it is (the publish rule and the conformal band judge on them).
             int validation = recipe.training().validationFraction() == 0 ? 0

@@ -36,10 +36,10 @@ class BaselineFeaturesTest {
     @Test
     void theInputsAreTheDocumentedOnes() {
         SeriesBuffer b = series(200, 1_000);
-        BaselineFeatures f = new BaselineFeatures(3, 40, 28, 3);
+        BaselineFeatures f = new BaselineFeatures(3, 200, 28, 3);
         InputRows weekly = new InputRows(3, 28, 3);
         float[] out = new float[BaselineFeatures.COUNT];
-        long i = 150;
+        long i = 190;
         f.writeRaw(b, i, 2, out, 0);
         assertEquals(b.filled(i), out[0]);
         assertEquals(weekly.reference(b, i + 2), out[1]);
@@ -55,6 +55,34 @@ class BaselineFeaturesTest {
             sum += b.filled(j);
         }
         assertEquals((float) (sum / 16), out[9], 1e-4f);
+        double lagged = 0;
+        double squares = 0;
+        for (long j = i; j > i - 168 + 1; j--) {
+            double d = b.filled(j) - b.filled(j - 1);
+            double before = b.filled(j - 1) - b.filled(j - 2);
+            lagged += d * before;
+            squares += d * d;
+        }
+        double rho = Math.max(-1, Math.min(1, lagged / squares));
+        double step = b.filled(i) - b.filled(i - 1);
+        assertEquals(rho * step, out[11], 1e-3);
+        assertEquals(rho * rho * step, out[12], 1e-3);
+    }
+
+    @Test
+    void differencesAreScaledButNotShifted() {
+        SeriesBuffer b = series(200, 1_000);
+        io.flowcast.model.features.StreamingScaler scaler = new io.flowcast.model.features.StreamingScaler(1);
+        for (long j = 0; j < 200; j++) {
+            scaler.update(new float[] {b.filled(j) + 50f});
+        }
+        BaselineFeatures f = new BaselineFeatures(3, 40, 28, 3);
+        float[] raw = new float[BaselineFeatures.COUNT];
+        float[] z = new float[BaselineFeatures.COUNT];
+        f.writeRaw(b, 150, 1, raw, 0);
+        f.write(b, 150, 1, scaler, z, 0);
+        assertEquals(scaler.transform(0, raw[0]), z[0], 1e-6f);
+        assertEquals(scaler.transform(0, raw[11]) - scaler.transform(0, 0f), z[11], 1e-5f);
     }
 
     @Test
