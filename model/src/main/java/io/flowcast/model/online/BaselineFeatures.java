@@ -58,6 +58,10 @@ public final class BaselineFeatures {
     private final int day;
     private final InputRows weekly;
     private final float[] past;
+    private final float[] shared = new float[10];
+    private SeriesBuffer cachedBuffer;
+    private long cachedIndex = -1;
+    private long cachedCount = -1;
 
     /**
      * @param window  L, the net's window: with the season, how far back the means may read
@@ -86,22 +90,45 @@ public final class BaselineFeatures {
      * into {@code out[off..off+COUNT)}; NaN where none.
      */
     public void writeRaw(SeriesBuffer b, long i, int k, float[] out, int off) {
-        float last = filled(b, i);
-        out[off] = last;
+        if (b != cachedBuffer || i != cachedIndex || b.count() != cachedCount) {
+            computeShared(b, i);
+        }
+        out[off] = shared[0];
         out[off + 1] = season > 0 && k <= season ? weekly.reference(b, i + k) : Float.NaN;
-        out[off + 2] = filled(b, i - 1);
-        out[off + 3] = filled(b, i - 2);
-        out[off + 4] = season > 0 ? weekly.reference(b, i) : Float.NaN;
+        out[off + 2] = shared[1];
+        out[off + 3] = shared[2];
+        out[off + 4] = shared[3];
         out[off + 5] = median(b, i + k, day, i);
-        out[off + 6] = median(b, i, day, i);
+        out[off + 6] = shared[4];
         out[off + 7] = day > 0 && k <= day ? filled(b, i + k - day) : Float.NaN;
-        out[off + 8] = day > 0 ? filled(b, i - day) : Float.NaN;
-        out[off + 9] = mean(b, i, shortMean);
-        out[off + 10] = mean(b, i, longMean);
+        out[off + 8] = shared[5];
+        out[off + 9] = shared[6];
+        out[off + 10] = shared[7];
+        out[off + 11] = shared[8];
+        out[off + 12] = shared[9];
+    }
+
+    /**
+     * The inputs that do not depend on the horizon, computed once per event (the forecaster asks for
+     * every horizon of up to two models at the same index): kept until the buffer, the index or
+     * the buffer's count changes (a buffer only ever grows by appends, so that is its content).
+     */
+    private void computeShared(SeriesBuffer b, long i) {
+        shared[0] = filled(b, i);
+        shared[1] = filled(b, i - 1);
+        shared[2] = filled(b, i - 2);
+        shared[3] = season > 0 ? weekly.reference(b, i) : Float.NaN;
+        shared[4] = median(b, i, day, i);
+        shared[5] = day > 0 ? filled(b, i - day) : Float.NaN;
+        shared[6] = mean(b, i, shortMean);
+        shared[7] = mean(b, i, longMean);
         float rho = momentumSpan >= 2 ? stepAutocorrelation(b, i, momentumSpan) : Float.NaN;
         float step = filled(b, i) - filled(b, i - 1);
-        out[off + 11] = rho * step;
-        out[off + 12] = rho * rho * step;
+        shared[8] = rho * step;
+        shared[9] = rho * rho * step;
+        cachedBuffer = b;
+        cachedIndex = i;
+        cachedCount = b.count();
     }
 
     /** Inputs that are differences of values: scaled, never shifted by the mean. */
