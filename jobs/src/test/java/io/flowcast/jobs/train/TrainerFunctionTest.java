@@ -294,14 +294,25 @@ class TrainerFunctionTest {
                 assertThat(h.trainer().series()).isEqualTo(n);
                 assertThat(h.harness.numEventTimeTimers()).isZero();
                 assertThat(h.records()).as("%d series", n).isNotEmpty();
-                assertThat(h.records().get(h.records().size() - 1).parse().net()).as("%d series: a net serves", n).isNotNull();
-                trainerBytes.put(n, h.trainerBytes());
+                // The newest net published (the fitted baseline alone may have replaced it since).
+                ModelRecord newestNet = null;
+                for (ModelRecord r : h.records()) {
+                    if (r.parse().net() != null) {
+                        newestNet = r;
+                    }
+                }
+                assertThat(newestNet).as("%d series: a net was published", n).isNotNull();
+                // Less the serving model's record, which is a net's or, smaller, the baseline alone's.
+                ServingModel serving = h.trainer().retrainer().serving();
+                trainerBytes.put(n, java.util.Arrays.copyOf(h.trainerBytes(), h.trainerBytes().length
+                        - io.flowcast.model.online.ServingModelFormat.toBytes(serving).length));
                 received.put(n, h.metrics().windowsReceived.getCount());
-                netRecordBytes.put(n, h.records().get(h.records().size() - 1).payload.length);
+                netRecordBytes.put(n, newestNet.payload.length);
             }
         }
         assertThat(received.get(200)).as("the trainer was given 20 times the windows").isGreaterThan(15 * received.get(10));
-        assertThat(trainerBytes.get(200).length).as("model-trainer bytes").isEqualTo(trainerBytes.get(10).length);
+        assertThat(trainerBytes.get(200).length).as("model-trainer bytes but the serving model's")
+                .isEqualTo(trainerBytes.get(10).length);
         assertThat(netRecordBytes.get(200)).as("a published net's record: nothing in it per series")
                 .isEqualTo(netRecordBytes.get(10));
     }
@@ -393,12 +404,20 @@ class TrainerFunctionTest {
             TrainerFunction.Metrics m = h.metrics();
             assertThat(m.fits.getCount()).isGreaterThanOrEqualTo(7);
             assertThat(m.fitsDiverged.getCount()).isEqualTo(m.fits.getCount());
-            assertThat(m.modelsPublished.getCount()).isZero();
-            assertThat(m.fitsKept.getCount()).isEqualTo(m.fits.getCount());
-            assertThat(h.records()).isEmpty();
+            // The baseline's least-squares fit does not diverge: where it alone beats the serving net it
+            // may be published (and after it the last sane net may come back); a diverged net never.
+            assertThat(m.fitsKept.getCount() + m.modelsPublished.getCount()).isEqualTo(m.fits.getCount());
+            assertThat(h.records()).hasSize((int) m.modelsPublished.getCount());
+            for (ModelRecord r : h.records()) {
+                ServingModel published = r.parse();
+                assertThat(published.net() == null || published.net().sameWeights(lastGood.parse().net()))
+                        .as("no diverged net is published: %s", published).isTrue();
+            }
             ServingModel serving = h.trainer().retrainer().serving();
-            assertThat(serving.version()).isEqualTo(lastGood.version);
-            assertThat(TrainerFunction.record(serving)).isEqualTo(lastGood);
+            if (h.records().isEmpty()) {
+                assertThat(serving.version()).isEqualTo(lastGood.version);
+                assertThat(TrainerFunction.record(serving)).isEqualTo(lastGood);
+            }
             assertThat(h.pending().isEmpty()).isTrue();
             assertThat(h.harness.numEventTimeTimers()).isZero();
         }

@@ -36,6 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the end of every 10th hour; the snapshot after the inputs of hour {@value #SNAPSHOT_AT_HOUR} - 1,
  * when the watermark is at hour 69, so the inputs (and series starts) of hours 70 to 79 wait.
  *
+ * <p>The fixtures of the release before the baseline had a dozen inputs per horizon are kept as
+ * {@code trainer-*-snapshot-two-input-baseline}: restored, their windows are left out of fits
+ * ({@link #aTrainerOfTheTwoInputBaselineReleaseLeavesItsWindowsOutAndGoesOn}).
+ *
  * <p><b>Rewriting the fixtures</b> (only when the state format changes on purpose, keeping the old
  * ones as a migration test of their own): {@code mvn -B -o -pl jobs -am test -Dtest=TrainerUpgradeTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dflowcast.writeUpgradeFixtures=true}; the generator,
@@ -87,9 +91,42 @@ class TrainerUpgradeTest {
     }
 
     private static TrainerHarness restored(String backend, TrainingSettings settings) throws Exception {
+        return restoredFrom(fixture(backend), backend, settings);
+    }
+
+    private static TrainerHarness restoredFrom(String fixture, String backend, TrainingSettings settings)
+            throws Exception {
         OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
-                Path.of(TrainerUpgradeTest.class.getResource(RESOURCES + fixture(backend)).toURI()).toString());
+                Path.of(TrainerUpgradeTest.class.getResource(RESOURCES + fixture).toURI()).toString());
         return new TrainerHarness(settings, backend(backend), snapshot);
+    }
+
+    /**
+     * The fixtures of the release whose baseline had two inputs per horizon (last value, weekly
+     * reference), written by it: their windows carry two baseline inputs per target.
+     */
+    private static String twoInputFixture(String backend) {
+        return "trainer-" + backend + "-snapshot-two-input-baseline";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aTrainerOfTheTwoInputBaselineReleaseLeavesItsWindowsOutAndGoesOn(String backend) throws Exception {
+        TrainingSettings settings = TrainerHarness.tiny();
+        try (TrainerHarness h = restoredFrom(twoInputFixture(backend), backend, settings)) {
+            assertThat(h.replayWindows()).as("the old release's replay windows are restored").hasSizeGreaterThan(30);
+            long before = h.trainer().retrainer().published();
+            assertThat(before).as("versions published by the old release").isPositive();
+            finish(h, inputs(settings));
+            // Its windows (two baseline inputs per target) fit no fit of this release: left out until
+            // the windows cut since the upgrade are enough for one; then it publishes as before.
+            assertThat(h.records()).as("versions published after the upgrade").isNotEmpty();
+            for (ModelRecord r : h.records()) {
+                assertThat(r.parse().baseline()).as("this release's baseline")
+                        .hasSize(io.flowcast.model.online.BlendedBaseline.size(3));
+            }
+            assertThat(h.records().get(0).parse().version()).isEqualTo(before + 1);
+        }
     }
 
     @Test

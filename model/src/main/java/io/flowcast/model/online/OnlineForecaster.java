@@ -116,7 +116,7 @@ public final class OnlineForecaster {
         return publishedBaselines;
     }
 
-    /** The serving model's baseline coefficients {@code [a_0, c_0, a_1, c_1, ...]}; null before one. */
+    /** The serving model's baseline coefficients, {@link BaselineFeatures#COUNT} per horizon; null before one. */
     public float[] baselineCoefficients() {
         return current == null ? null : current.baseline().clone();
     }

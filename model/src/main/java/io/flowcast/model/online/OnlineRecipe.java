@@ -96,7 +96,7 @@ public record OnlineRecipe(int horizon, int window, int season, int seasons, boo
         TrainingConfig training = TrainingConfig.builder().batchSize(32).learningRate(2e-3).loss(Loss.mse())
                 .validationFraction(0.1).patience(3).clipNorm(1.0).build();
         return new OnlineRecipe(horizon, Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, perDay)), perWeek, 3, true, CellType.LSTM, 32, 1,
-                4000, 1000, Duration.ofDays(7), 20, 4, training, 0.05, true, false, 1L);
+                4000, 1000, Duration.ofDays(7), 20, 4, training, 0.2, true, false, 1L);
     }
 
     /** Steps the live operator must keep per key: the re-warm window plus the seasonal look-back. */

@@ -41,6 +41,8 @@ public final class ResidualForecaster {
     private final int baselineSeasons;
     private final Map<ServingModel.Shape, InputRows> rowsByShape = new HashMap<>();
     private InputRows baselineRows;
+    private final Map<ServingModel.Shape, BaselineFeatures> featuresByShape = new HashMap<>();
+    private final float[] features = new float[BaselineFeatures.COUNT];
     private final float[] one = new float[1];
     private float[] row = new float[0];
     private float[] out = new float[0];
@@ -190,10 +192,8 @@ public final class ResidualForecaster {
         float base = 0;
         boolean residual = m.shape().season() > 0;
         if (residual) {
-            float last = b.filled(i);
-            float reference = rows(m).reference(b, i + k + 1);
-            base = BlendedBaseline.value(m.baseline(), k, InputRows.zOf(last, scaler),
-                    Float.isNaN(reference) ? Float.NaN : scaler.transform(0, reference));
+            features(m).write(b, i, k + 1, scaler, features, 0);
+            base = BlendedBaseline.value(m.baseline(), m.shape().horizon(), k, features, 0);
         }
         int q = m.shape().outputsPerHorizon();
         if (q == 1) {
@@ -232,6 +232,15 @@ public final class ResidualForecaster {
             out = new float[m.net().config().outputSize()];
         }
         return rows;
+    }
+
+    private BaselineFeatures features(ServingModel m) {
+        BaselineFeatures f = featuresByShape.get(m.shape());
+        if (f == null) {
+            f = new BaselineFeatures(m.shape().horizon(), m.shape().window(), m.shape().season(), m.shape().seasons());
+            featuresByShape.put(m.shape(), f);
+        }
+        return f;
     }
 
     /** Version 0: the seasonal reference where held, else the last value; no quantiles. */

@@ -240,17 +240,23 @@ public final class Retrainer {
         int n = usable.size();
         float[] inputs = new float[n * window * in];
         float[] targets = new float[n * h];
-        float[] baselines = recipe.residual() ? new float[n * h * 2] : null; // {last, reference}
+        int per = BaselineFeatures.COUNT;
+        float[] baselines = recipe.residual() ? new float[n * h * per] : null; // BaselineFeatures per target
         for (int s = 0; s < n; s++) {
             TrainingWindow w = usable.get(s);
             System.arraycopy(w.inputs(), 0, inputs, s * window * in, window * in);
             System.arraycopy(w.targets(), 0, targets, s * h, h);
             if (baselines != null) {
-                System.arraycopy(w.baselines(), 0, baselines, s * h * 2, h * 2);
+                System.arraycopy(w.baselines(), 0, baselines, s * h * per, h * per);
             }
         }
         if (baselines != null) {
-            BlendedBaseline.fitAndSubtract(h, targets, baselines, weights);
+            // Fitted on the windows the net trains on, not the newest ones it is validated on: a dozen
+            // coefficients per horizon fitted on the validation windows too would make the baseline
+            // look better there than it is (the publish rule and the conformal band judge on them).
+            int validation = recipe.training().validationFraction() == 0 ? 0
+                    : Math.max(1, (int) Math.round(n * recipe.training().validationFraction()));
+            BlendedBaseline.fitAndSubtract(h, targets, baselines, weights, Math.max(1, n - validation));
         }
         if (!recipe.quantiles()) {
             return new WindowedSamples(window, in, h, inputs, targets);
@@ -264,10 +270,13 @@ public final class Retrainer {
         return new WindowedSamples(window, in, h * q, inputs, replicated);
     }
 
-    /** Whether a window has this recipe's shape (a buffer may still hold windows cut under another). */
+    /**
+     * Whether a window has this recipe's shape (a buffer may still hold windows cut under another,
+     * or by a release whose baseline had fewer inputs: those are left out until they age out).
+     */
     public boolean fits(TrainingWindow w) {
         return w.inputs().length == recipe.window() * rows.size() && w.targets().length == recipe.horizon()
-                && w.baselines().length == (recipe.residual() ? 2 * recipe.horizon() : 0);
+                && w.baselines().length == (recipe.residual() ? BaselineFeatures.COUNT * recipe.horizon() : 0);
     }
 
     /** Per horizon, the p10/p50/p90 of the present residuals (0 where none is present). */

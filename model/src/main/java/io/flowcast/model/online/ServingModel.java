@@ -22,7 +22,8 @@ import io.flowcast.model.features.CalendarFeatures;
  * @param version           1, 2, ... in publication order
  * @param shape             what the inputs and outputs look like
  * @param net               the residual net; null: the baseline alone
- * @param baseline          {@link BlendedBaseline} coefficients, {@code 2 x horizon}
+ * @param baseline          {@link BlendedBaseline} coefficients, {@code F x horizon} (F =
+ *                          {@value BaselineFeatures#COUNT}, or 2 in models of the first release)
  * @param residualQuantiles with quantiles: {@code horizon x 3} offsets in z units added to the head's
  *                          outputs (zero without a net); empty without quantiles (or for a net
  *                          published without calibration)
@@ -91,9 +92,10 @@ public record ServingModel(String name, long version, Shape shape, RecurrentNet 
         if (version <= 0) {
             throw new IllegalArgumentException("a published model's version is at least 1, got " + version);
         }
-        if (baseline.length != BlendedBaseline.size(shape.horizon())) {
+        if (!BlendedBaseline.validSize(baseline.length, shape.horizon())) {
             throw new IllegalArgumentException("baseline needs " + BlendedBaseline.size(shape.horizon())
-                    + " coefficients, got " + baseline.length);
+                    + " coefficients (or " + BaselineFeatures.LEGACY_COUNT * shape.horizon()
+                    + " from the first release), got " + baseline.length);
         }
         int expectedQuantiles = shape.quantiles() ? shape.horizon() * QUANTILES.length : 0;
         if (residualQuantiles.length != expectedQuantiles && !(net != null && residualQuantiles.length == 0)) {

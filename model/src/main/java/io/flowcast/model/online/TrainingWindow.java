@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param time      event time (epoch ms) of the window's last target
  * @param inputs    {@code window x inputSize} network inputs, step-major
  * @param targets   {@code horizon} targets, z units; NaN: missing
- * @param baselines {@code horizon x 2}: {last value, seasonal reference} per target in z units
- *                  (the {@link BlendedBaseline}'s inputs); empty for a recipe without residuals
+ * @param baselines {@code horizon x F}: the {@link BlendedBaseline}'s inputs per target in z units
+ *                  ({@link BaselineFeatures}; F = 2, last value and weekly reference, from the first
+ *                  release); empty for a recipe without residuals
  */
 public record TrainingWindow(String key, long time, float[] inputs, float[] targets, float[] baselines) {
 

@@ -6,7 +6,7 @@ import io.flowcast.model.features.StreamingScaler;
  * Cuts a series' training windows from its own history ({@link ServingState}), so the history is
  * kept once, where the series is forecast. After an event is appended at index {@code n}, the
  * window ending at {@code e = n - horizon} has all its targets: its {@code window} input rows
- * ({@link InputRows}), targets {@code x[e+1..e+H]} and baseline inputs, all scaled by the series'
+ * ({@link InputRows}), targets {@code x[e+1..e+H]} and baseline inputs ({@link BaselineFeatures} at e), all scaled by the series'
  * running scaler as it is now. A window is cut only where its first input has a value and, with a
  * season, one season of look-back is held (the trainer's rule since the first release).
  *
@@ -17,10 +17,12 @@ public final class WindowCutter {
 
     private final OnlineRecipe recipe;
     private final InputRows rows;
+    private final BaselineFeatures features;
 
     public WindowCutter(OnlineRecipe recipe) {
         this.recipe = recipe;
         this.rows = new InputRows(recipe.horizon(), recipe.season(), recipe.seasons());
+        this.features = new BaselineFeatures(recipe.horizon(), recipe.window(), recipe.season(), recipe.seasons());
     }
 
     public OnlineRecipe recipe() {
@@ -53,15 +55,13 @@ public final class WindowCutter {
             rows.write(b, e - window + 1 + t, scaler, inputs, t * in);
         }
         float[] targets = new float[h];
-        float[] baselines = new float[recipe.residual() ? 2 * h : 0];
-        float last = InputRows.z(b, e, scaler);
+        int per = BaselineFeatures.COUNT;
+        float[] baselines = new float[recipe.residual() ? per * h : 0];
         for (int k = 1; k <= h; k++) {
             float y = b.observed(e + k);
             targets[k - 1] = Float.isNaN(y) ? Float.NaN : scaler.transform(0, y);
-            if (baselines.length > 0) {
-                float r = recipe.season() > 0 ? rows.reference(b, e + k) : Float.NaN;
-                baselines[2 * (k - 1)] = last;
-                baselines[2 * (k - 1) + 1] = Float.isNaN(r) ? Float.NaN : scaler.transform(0, r);
+            if (baselines.length > 0) { // read only up to e, though the history holds e+1..e+H
+                features.write(b, e, k, scaler, baselines, per * (k - 1));
             }
         }
         return new TrainingWindow(key, b.timestamp(b.last()), inputs, targets, baselines);

@@ -43,8 +43,12 @@ class WindowCutterTest {
         assertArrayEquals(expected, w.inputs());
         for (int k = 1; k <= 3; k++) {
             assertEquals(s.liveScaler().transform(0, s.buffer().observed(56 + k)), w.targets()[k - 1], 0f);
-            assertEquals(s.liveScaler().transform(0, s.buffer().filled(56)), w.baselines()[2 * (k - 1)], 0f);
-            assertEquals(s.liveScaler().transform(0, rows.reference(s.buffer(), 56 + k)), w.baselines()[2 * k - 1], 0f);
+            int at = BaselineFeatures.COUNT * (k - 1);
+            assertEquals(s.liveScaler().transform(0, s.buffer().filled(56)), w.baselines()[at], 0f);
+            assertEquals(s.liveScaler().transform(0, rows.reference(s.buffer(), 56 + k)), w.baselines()[at + 1], 0f);
+            float[] expectedFeatures = new float[BaselineFeatures.COUNT];
+            new BaselineFeatures(3, 6, 12, 2).write(s.buffer(), 56, k, s.liveScaler(), expectedFeatures, 0);
+            assertArrayEquals(expectedFeatures, java.util.Arrays.copyOfRange(w.baselines(), at, at + BaselineFeatures.COUNT));
         }
     }
 
