@@ -3,6 +3,7 @@ package io.flowcast.jobs.cli;
 import io.flowcast.jobs.backtest.BacktestJob;
 import io.flowcast.jobs.backtest.BacktestRun;
 import io.flowcast.jobs.backtest.BacktestScores;
+import io.flowcast.jobs.backtest.ClassicalAnchors;
 import io.flowcast.jobs.backtest.ForecastCsv;
 import io.flowcast.jobs.forecast.ForecastSettings;
 import io.flowcast.jobs.records.DeadLetter;
@@ -55,6 +56,10 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--per-file", description = "Also print a table of every file: series, model versions, first and last horizon against persistence.")
     boolean perFile;
 
+    @Option(names = "--anchors", description = "Classical forecasters' results to compare with, where they scored the same"
+            + " series on the same range (default ${DEFAULT-VALUE}; none there: no comparison).")
+    Path anchors = Path.of("../shared/anchors/results");
+
     @Mixin
     ForecastOptions forecast;
 
@@ -103,6 +108,7 @@ final class BacktestCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "p10..p90 covered %.1f%% of the actuals (%d forecasts with a band)%n",
                     100 * scores.coverage()[0], (long) scores.coverage()[1]);
         }
+        printAnchors(o, run, scores);
         if (perFile) {
             printPerFile(o, run, scores);
         }
@@ -115,6 +121,31 @@ final class BacktestCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "done in %.1f s (job %.1f s)%n", (System.nanoTime() - started) / 1e9, run.seconds());
         o.flush();
         return 0;
+    }
+
+    /** The classical forecasters beside flowcast, per protocol of {@link #anchors} this run scored the same way. */
+    private void printAnchors(PrintWriter o, BacktestRun run, BacktestScores scores) throws java.io.IOException {
+        Map<String, Long> events = new TreeMap<>();
+        run.forecasts().forEach((key, list) -> events.put(key, (long) list.size()));
+        List<String> notes = new ArrayList<>();
+        List<ClassicalAnchors.Row> rows = ClassicalAnchors.compare(ClassicalAnchors.read(anchors), scores, events, skip, notes);
+        if (rows.isEmpty() && notes.isEmpty()) {
+            return;
+        }
+        o.println("against the classical forecasters of " + anchors + " (same series, same scored range; mean NRMSE over series):");
+        if (!rows.isEmpty()) {
+            o.println("| protocol | h | flowcast | best classical | " + String.join(" | ",
+                    rows.get(0).classical().keySet().stream().map(ClassicalAnchors::displayName).toList()) + " |");
+            o.println("| --- | --- | --- | --- |" + " --- |".repeat(rows.get(0).classical().size()));
+        }
+        for (ClassicalAnchors.Row r : rows) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.4f | %s %.4f |", r.protocol(),
+                    r.horizon(), r.flowcast(), ClassicalAnchors.displayName(r.best().getKey()), r.best().getValue()));
+            rows.get(0).classical().keySet().forEach(m -> line.append(r.classical().containsKey(m)
+                    ? String.format(Locale.ROOT, " %.4f |", r.classical().get(m)) : " – |"));
+            o.println(line);
+        }
+        notes.forEach(n -> o.println("  " + n));
     }
 
     /** Per model (file): versions published, how many were the baseline alone, the newest's validation loss. */

@@ -131,6 +131,36 @@ public final class BaselineFeatures {
         cachedCount = b.count();
     }
 
+    /**
+     * The series' typical {@code k}-step change at index {@code i}: the mean of
+     * {@code |x[j] - x[j-k]|} over the last {@value #MOMENTUM_SPAN} steps (as far as the window and
+     * season reach); NaN if the history holds too little.
+     */
+    public float typicalChange(SeriesBuffer b, long i, int k) {
+        int span = momentumSpan;
+        if (span < 1 || !b.holds(i - span - k + 1)) {
+            return Float.NaN;
+        }
+        double sum = 0;
+        int n = 0;
+        for (long j = i; j > i - span; j--) {
+            float d = b.filled(j) - b.filled(j - k);
+            if (!Float.isNaN(d)) {
+                sum += Math.abs(d);
+                n++;
+            }
+        }
+        return n == 0 ? Float.NaN : (float) (sum / n);
+    }
+
+    /**
+     * Whether input {@code f} reads a daily or weekly cycle (the references and yesterday's values);
+     * the others (last values, means, momentum) describe the series' recent level and motion.
+     */
+    public static boolean isSeasonal(int f) {
+        return f == 1 || (f >= 4 && f <= 8);
+    }
+
     /** Inputs that are differences of values: scaled, never shifted by the mean. */
     private static boolean isDifference(int f) {
         return f >= 11;

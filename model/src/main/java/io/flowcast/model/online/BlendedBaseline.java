@@ -1,5 +1,7 @@
 package io.flowcast.model.online;
 
+import java.util.Arrays;
+
 /**
  * The baseline a residual net corrects, per horizon k: a linear combination of the
  * {@link BaselineFeatures} in z units (a missing input reads as 0, the mean), with its
@@ -21,7 +23,7 @@ package io.flowcast.model.online;
 public final class BlendedBaseline {
 
     /** Huber delta of the fit, in z units. */
-    public static final double DELTA = 0.1;
+    public static final double DELTA = 0.3;
     static final int ITERATIONS = 10;
     /** Ridge added to the normal equations, relative to the weights' sum: keeps collinear inputs solvable. */
     static final double RIDGE = 1e-6;
@@ -79,10 +81,12 @@ public final class BlendedBaseline {
             throw new IllegalArgumentException(coefficients.length + " coefficients for " + per + " inputs x "
                     + horizons + " horizons");
         }
-        boolean[] started = new boolean[horizons]; // the first solve is least squares (all weights 1)
-        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-            weightedFit(horizons, per, targets, Math.min(targets.length, fitSamples * horizons), baselines, coefficients,
-                    started);
+        int rows = Math.min(targets.length, fitSamples * horizons);
+        boolean[] all = new boolean[per];
+        Arrays.fill(all, true);
+        fit(horizons, per, targets, rows, baselines, coefficients, all);
+        if (per == BaselineFeatures.COUNT && rows < targets.length) {
+            selectOnHeldOut(horizons, per, targets, rows, baselines, coefficients);
         }
         for (int i = 0; i < targets.length; i++) {
             if (!Float.isNaN(targets[i])) {
@@ -92,12 +96,67 @@ public final class BlendedBaseline {
     }
 
     /**
+     * Per horizon, keeps whichever of three baselines misses the held-out rows ({@code rows..}) least
+     * in squares: the fit over every input ({@code coefficients}, replaced if another wins), the fit
+     * over the inputs that are not seasonal ({@link BaselineFeatures#isSeasonal}), and persistence.
+     * A simpler one wins ties. Why: on a series with no daily or weekly cycle (a machine's
+     * temperature) the seasonal inputs only add noise to the fit, and on a short series the first
+     * fit may not beat the last value at all; picking the form on data none was fitted on is what
+     * AutoETS does with its information criterion.
+     */
+    private static void selectOnHeldOut(int horizons, int per, float[] targets, int rows, float[] baselines,
+                                        float[] coefficients) {
+        boolean[] local = new boolean[per];
+        for (int f = 0; f < per; f++) {
+            local[f] = !BaselineFeatures.isSeasonal(f);
+        }
+        float[] withoutSeason = new float[coefficients.length];
+        fit(horizons, per, targets, rows, baselines, withoutSeason, local);
+        float[] persistence = new float[coefficients.length];
+        for (int k = 0; k < horizons; k++) {
+            persistence[per * k] = 1f;
+        }
+        double[] full = heldOutSquares(horizons, per, targets, rows, baselines, coefficients);
+        double[] noSeason = heldOutSquares(horizons, per, targets, rows, baselines, withoutSeason);
+        double[] last = heldOutSquares(horizons, per, targets, rows, baselines, persistence);
+        for (int k = 0; k < horizons; k++) {
+            float[] pick = last[k] <= noSeason[k] && last[k] <= full[k] ? persistence
+                    : noSeason[k] <= full[k] ? withoutSeason : null;
+            if (pick != null) {
+                System.arraycopy(pick, per * k, coefficients, per * k, per);
+            }
+        }
+    }
+
+    /** Per horizon, the sum of squared misses of {@code coefficients} on rows {@code from..}. */
+    private static double[] heldOutSquares(int horizons, int per, float[] targets, int from, float[] baselines,
+                                           float[] coefficients) {
+        double[] sums = new double[horizons];
+        for (int i = from; i < targets.length; i++) {
+            if (!Float.isNaN(targets[i])) {
+                double miss = targets[i] - value(coefficients, horizons, i % horizons, baselines, per * i);
+                sums[i % horizons] += miss * miss;
+            }
+        }
+        return sums;
+    }
+
+    /** The robust fit (IRLS) over the inputs {@code use} marks; the others get coefficient 0. */
+    private static void fit(int horizons, int per, float[] targets, int rows, float[] baselines, float[] coefficients,
+                            boolean[] use) {
+        boolean[] started = new boolean[horizons]; // the first solve is least squares (all weights 1)
+        for (int iteration = 0; iteration < ITERATIONS; iteration++) {
+            weightedFit(horizons, per, targets, rows, baselines, coefficients, started, use);
+        }
+    }
+
+    /**
      * One weighted least-squares solve per horizon; each row weighs 1 if the current coefficients
      * (none yet: 1) miss it by at most {@link #DELTA}, else {@code DELTA / |miss|}. An input that is
      * never present gets coefficient 0; with no input present at all, persistence ({@code 1, 0, ..}).
      */
     private static void weightedFit(int horizons, int per, float[] targets, int rows, float[] baselines,
-                                    float[] coefficients, boolean[] started) {
+                                    float[] coefficients, boolean[] started, boolean[] use) {
         double[][] a = new double[horizons][per * per];
         double[][] y = new double[horizons][per];
         double[] weights = new double[horizons];
@@ -110,7 +169,7 @@ public final class BlendedBaseline {
             int k = i % horizons;
             for (int f = 0; f < per; f++) {
                 float v = baselines[per * i + f];
-                x[f] = Float.isNaN(v) ? 0 : v;
+                x[f] = Float.isNaN(v) || !use[f] ? 0 : v;
             }
             double w = 1;
             if (started[k]) {

@@ -35,6 +35,24 @@ public final class ResidualForecaster {
      * started serving it is outside what the model learned of the key: it forecasts persistence.
      */
     public static final float OUT_OF_RANGE_Z = 8f;
+    /**
+     * A one-step forecast departs from the last value by at most this many of the series' typical
+     * one-step changes ({@link BaselineFeatures#typicalChange}, over its last week of hourly steps).
+     * Why: the fitted baseline reverts part of every step, which is right for the noise it was fitted
+     * on and wrong for a step many times larger (a CPU jumping from 31 % to 88 % was forecast at
+     * 11 %, a failing machine's recovery was forecast to turn back). Robust exponential smoothing
+     * clips its one-step errors at a multiple of a robust scale for the same reason. Longer horizons
+     * are not bounded: there the seasonal change to come legitimately moves a forecast far.
+     */
+    public static final float ONE_STEP_BOUND = 1.5f;
+    /**
+     * A net corrects its baseline at horizon k by at most this many of the series' typical k-step
+     * changes. Why: a net is a good correction inside what it was trained on and an arbitrary one
+     * outside it. A net that validated a third better than its baseline days before a machine
+     * failed then missed by forty times the baseline's loss in it; the bound keeps such a net
+     * within a fraction of the series' usual motion.
+     */
+    public static final float NET_BOUND = 0.5f;
 
     private final boolean ensemble;
     private final int baselineSeason;
@@ -197,7 +215,11 @@ public final class ResidualForecaster {
         }
         int q = m.shape().outputsPerHorizon();
         if (q == 1) {
-            point[k] = scaler.inverse(0, base + (m.net() == null ? 0f : out[k]));
+            float correction = m.net() == null ? 0f : boundedCorrection(b, i, k + 1, m, scaler, out[k]);
+            point[k] = scaler.inverse(0, base + correction);
+            if (residual && k == 0) {
+                point[k] = boundedOneStep(b, i, m, lastValue, point[k]);
+            }
             if (low != null) {
                 low[k] = Float.NaN;
                 high[k] = Float.NaN;
@@ -209,6 +231,26 @@ public final class ResidualForecaster {
             low[k] = scaler.inverse(0, base + quantile(m, k * q));
             high[k] = scaler.inverse(0, base + quantile(m, k * q + 2));
         }
+    }
+
+    /** The net's output {@code z} for horizon {@code k} (1..H), clipped to {@link #NET_BOUND} typical k-step changes. */
+    private float boundedCorrection(SeriesBuffer b, long i, int k, ServingModel m, StreamingScaler scaler, float z) {
+        float typical = features(m).typicalChange(b, i, k);
+        if (Float.isNaN(typical)) {
+            return z;
+        }
+        float limit = NET_BOUND * (scaler.transform(0, typical) - scaler.transform(0, 0f));
+        return Math.max(-limit, Math.min(limit, z));
+    }
+
+    /** {@code forecast} moved to within {@link #ONE_STEP_BOUND} typical one-step changes of {@code last}. */
+    private float boundedOneStep(SeriesBuffer b, long i, ServingModel m, float last, float forecast) {
+        float typical = features(m).typicalChange(b, i, 1);
+        if (Float.isNaN(typical) || Float.isNaN(last)) {
+            return forecast;
+        }
+        float limit = ONE_STEP_BOUND * typical;
+        return last + Math.max(-limit, Math.min(limit, forecast - last));
     }
 
     /** Output {@code j} of a quantile head (zero without a net) plus the model's offset for it. */

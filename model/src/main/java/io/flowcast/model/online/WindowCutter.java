@@ -7,8 +7,8 @@ import io.flowcast.model.features.StreamingScaler;
  * kept once, where the series is forecast. After an event is appended at index {@code n}, the
  * window ending at {@code e = n - horizon} has all its targets: its {@code window} input rows
  * ({@link InputRows}), targets {@code x[e+1..e+H]} and baseline inputs ({@link BaselineFeatures} at e), all scaled by the series'
- * running scaler as it is now. A window is cut only where its first input has a value and, with a
- * season, one season of look-back is held (the trainer's rule since the first release).
+ * running scaler as it is now. A window is cut only where its first input has a value and a day of
+ * look-back is held ({@link #lookBack}).
  *
  * <p>The history must hold {@link #historyLength()} steps for a window's rows to see every season
  * the recipe looks back over.
@@ -39,7 +39,19 @@ public final class WindowCutter {
         SeriesBuffer b = s.buffer;
         long e = b.last() - recipe.horizon();
         long firstInput = e - recipe.window() + 1;
-        return firstInput - recipe.season() >= b.first() && !Float.isNaN(b.filled(firstInput));
+        return firstInput - lookBack() >= b.first() && !Float.isNaN(b.filled(firstInput));
+    }
+
+    /**
+     * Steps of history a window's first row must have behind it: a day (the weekly season over 7),
+     * so its daily references are there. Until the first release of issue 13 it was a week: on
+     * 5-minute data that kept the first model back to event 3,100 or so, and short files got one
+     * model late or none at all. Weekly references not yet held read as 0 (the mean) and are fitted
+     * as such; the fit that counts them comes a week later.
+     */
+    int lookBack() {
+        int season = recipe.season();
+        return season % 7 == 0 ? season / 7 : season;
     }
 
     /** The window completed by the newest event of {@code s}; call only when {@link #ready}. */

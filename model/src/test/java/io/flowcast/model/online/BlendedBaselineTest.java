@@ -45,4 +45,68 @@ class BlendedBaselineTest {
         assertEquals(0f, c[1]);
         assertEquals(6f, BlendedBaseline.value(c, 1, 0, new float[] {3f, Float.NaN}, 0), 1e-5f);
     }
+
+    /**
+     * 400 samples, one horizon, {@link BaselineFeatures#COUNT} inputs: x (input 0), a seasonal input
+     * (1) and the target; the last {@code 100} are held out.
+     */
+    private static float[][] rows(java.util.function.IntFunction<float[]> xSeasonTarget) {
+        int n = 400;
+        float[] targets = new float[n];
+        float[] baselines = new float[n * BaselineFeatures.COUNT];
+        for (int s = 0; s < n; s++) {
+            float[] v = xSeasonTarget.apply(s);
+            baselines[s * BaselineFeatures.COUNT] = v[0];
+            baselines[s * BaselineFeatures.COUNT + 1] = v[1];
+            targets[s] = v[2];
+        }
+        return new float[][] {targets, baselines};
+    }
+
+    @Test
+    void aSeasonalInputThatOnlyFitsTheFittedRowsIsDroppedOnTheHeldOutOnes() {
+        java.util.Random random = new java.util.Random(3);
+        float[][] d = rows(s -> {
+            float x = (float) random.nextGaussian();
+            float noise = (float) random.nextGaussian() * 0.5f;
+            // fitted rows: the "season" happens to carry the noise; held-out rows: it does not
+            float season = s < 300 ? noise : (float) random.nextGaussian();
+            return new float[] {x, season, 0.5f * x + noise};
+        });
+        float[] c = new float[BaselineFeatures.COUNT];
+        BlendedBaseline.fitAndSubtract(1, d[0], d[1], c, 300);
+        assertEquals(0f, c[1], 0f, "the seasonal input's coefficient");
+        assertEquals(0.5f, c[0], 0.1f);
+    }
+
+    @Test
+    void aSeasonalInputThatHoldsOnTheHeldOutRowsIsKept() {
+        java.util.Random random = new java.util.Random(4);
+        float[][] d = rows(s -> {
+            float x = (float) random.nextGaussian();
+            float season = (float) random.nextGaussian();
+            return new float[] {x, season, 0.5f * x + 0.5f * season + 0.01f * (float) random.nextGaussian()};
+        });
+        float[] c = new float[BaselineFeatures.COUNT];
+        BlendedBaseline.fitAndSubtract(1, d[0], d[1], c, 300);
+        assertEquals(0.5f, c[0], 0.02f);
+        assertEquals(0.5f, c[1], 0.02f);
+    }
+
+    @Test
+    void persistenceServesWhereNoFitBeatsItOnTheHeldOutRows() {
+        java.util.Random random = new java.util.Random(5);
+        float[][] d = rows(s -> {
+            float x = (float) random.nextGaussian();
+            // fitted rows revert the last value, held-out rows keep it
+            return new float[] {x, 0f, s < 300 ? -x : x};
+        });
+        float[] c = new float[BaselineFeatures.COUNT];
+        BlendedBaseline.fitAndSubtract(1, d[0], d[1], c, 300);
+        float[] persistence = new float[BaselineFeatures.COUNT];
+        persistence[0] = 1f;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(persistence, c, 0f);
+        assertEquals(0f, d[0][350], 0f, "a held-out residual over persistence");
+        assertEquals(-2 * d[1][0], d[0][0], 1e-6f, "a fitted row's residual over persistence");
+    }
 }

@@ -66,4 +66,28 @@ class WindowCutterTest {
         assertTrue(cutter.ready(s));
         assertTrue(Float.isNaN(cutter.cut(s, "k").targets()[2]));
     }
+
+    @Test
+    void withAWeeklySeasonAWindowNeedsADayOfLookBackNotAWeek() {
+        // season 14 steps = a "week" of 7 "days" of 2 steps: the first window ends at e = t - 3 and
+        // needs e - 5 - 2 >= 0 (a week would need e - 5 - 14 >= 0, t = 22)
+        OnlineRecipe.Builder weekly = RECIPE.toBuilder();
+        weekly.season = 14;
+        WindowCutter cutter = new WindowCutter(weekly.build());
+        ResidualForecaster f = new ResidualForecaster(false, 0, 1);
+        ServingState s = new ServingState(cutter.historyLength());
+        int readyAt = -1;
+        for (int t = 0; t < 30 && readyAt < 0; t++) {
+            f.append(s, t * HOUR, 10f + t);
+            if (cutter.ready(s)) {
+                readyAt = t;
+            }
+        }
+        assertEquals(10, readyAt);
+        TrainingWindow w = cutter.cut(s, "k");
+        for (int k = 1; k <= 3; k++) { // no week behind it yet: the weekly reference reads as 0, the mean
+            int row = new InputRows(3, 14, 2).size();
+            assertEquals(0f, w.inputs()[(6 - 1) * row + 1 + io.flowcast.model.features.CalendarFeatures.SIZE + k], 0f);
+        }
+    }
 }
