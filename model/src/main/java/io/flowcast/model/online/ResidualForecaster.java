@@ -42,7 +42,8 @@ public final class ResidualForecaster {
      * on and wrong for a step many times larger (a CPU jumping from 31 % to 88 % was forecast at
      * 11 %, a failing machine's recovery was forecast to turn back). Robust exponential smoothing
      * clips its one-step errors at a multiple of a robust scale for the same reason. Longer horizons
-     * are not bounded: there the seasonal change to come legitimately moves a forecast far.
+     * are not bounded: there the seasonal change to come legitimately moves a forecast far; at one
+     * step the bound is widened by the move the daily or weekly cycle makes there.
      */
     public static final float ONE_STEP_BOUND = 1.5f;
     /**
@@ -53,6 +54,8 @@ public final class ResidualForecaster {
      * within a fraction of the series' usual motion.
      */
     public static final float NET_BOUND = 0.5f;
+    /** {@link BaselineFeatures} indices of {reference of the next step, reference of this one}: weekly, daily. */
+    private static final int[][] SEASONAL_REFERENCES = {{1, 4}, {5, 6}};
 
     private final boolean ensemble;
     private final int baselineSeason;
@@ -218,7 +221,7 @@ public final class ResidualForecaster {
             float correction = m.net() == null ? 0f : boundedCorrection(b, i, k + 1, m, scaler, out[k]);
             point[k] = scaler.inverse(0, base + correction);
             if (residual && k == 0) {
-                point[k] = boundedOneStep(b, i, m, lastValue, point[k]);
+                point[k] = boundedOneStep(b, i, m, lastValue, point[k], seasonalMove(scaler));
             }
             if (low != null) {
                 low[k] = Float.NaN;
@@ -243,14 +246,34 @@ public final class ResidualForecaster {
         return Math.max(-limit, Math.min(limit, z));
     }
 
-    /** {@code forecast} moved to within {@link #ONE_STEP_BOUND} typical one-step changes of {@code last}. */
-    private float boundedOneStep(SeriesBuffer b, long i, ServingModel m, float last, float forecast) {
+    /**
+     * {@code forecast} moved to within {@code move} plus {@link #ONE_STEP_BOUND} typical one-step
+     * changes of {@code last}.
+     */
+    private float boundedOneStep(SeriesBuffer b, long i, ServingModel m, float last, float forecast, float move) {
         float typical = features(m).typicalChange(b, i, 1);
         if (Float.isNaN(typical) || Float.isNaN(last)) {
             return forecast;
         }
-        float limit = ONE_STEP_BOUND * typical;
+        float limit = move + ONE_STEP_BOUND * typical;
         return last + Math.max(-limit, Math.min(limit, forecast - last));
+    }
+
+    /**
+     * How far the daily or the weekly cycle moves the series at the next step, the larger (0 where
+     * neither is held): read from the horizon-1 inputs in {@link #features}, the references of the
+     * next step and of this one. A ramp the cycle makes every morning is no surprise step.
+     */
+    private float seasonalMove(StreamingScaler scaler) {
+        float move = 0;
+        for (int[] pair : SEASONAL_REFERENCES) {
+            float next = features[pair[0]];
+            float now = features[pair[1]];
+            if (!Float.isNaN(next) && !Float.isNaN(now)) {
+                move = Math.max(move, Math.abs(scaler.inverse(0, next) - scaler.inverse(0, now)));
+            }
+        }
+        return move;
     }
 
     /** Output {@code j} of a quantile head (zero without a net) plus the model's offset for it. */
