@@ -133,15 +133,17 @@ final class BacktestCommand implements Callable<Integer> {
             return;
         }
         o.println("against the classical forecasters of " + anchors + " (same series, same scored range; mean NRMSE over series):");
+        java.util.Set<String> models = new java.util.LinkedHashSet<>();
+        rows.forEach(r -> models.addAll(r.classical().keySet()));
         if (!rows.isEmpty()) {
             o.println("| protocol | h | flowcast | best classical | " + String.join(" | ",
-                    rows.get(0).classical().keySet().stream().map(ClassicalAnchors::displayName).toList()) + " |");
-            o.println("| --- | --- | --- | --- |" + " --- |".repeat(rows.get(0).classical().size()));
+                    models.stream().map(ClassicalAnchors::displayName).toList()) + " |");
+            o.println("| --- | --- | --- | --- |" + " --- |".repeat(models.size()));
         }
         for (ClassicalAnchors.Row r : rows) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.4f | %s %.4f |", r.protocol(),
                     r.horizon(), r.flowcast(), ClassicalAnchors.displayName(r.best().getKey()), r.best().getValue()));
-            rows.get(0).classical().keySet().forEach(m -> line.append(r.classical().containsKey(m)
+            models.forEach(m -> line.append(r.classical().containsKey(m)
                     ? String.format(Locale.ROOT, " %.4f |", r.classical().get(m)) : " – |"));
             o.println(line);
         }
