@@ -1,6 +1,7 @@
 package io.flowcast.model.online;
 
 import io.flowcast.model.features.StreamingScaler;
+import java.util.Arrays;
 
 /**
  * The inputs of the {@link BlendedBaseline} for the forecast of step {@code i + k} made at index
@@ -59,6 +60,11 @@ public final class BaselineFeatures {
     private final InputRows weekly;
     private final float[] past;
     private final float[] shared = new float[10];
+    private final float[] typical;
+    private final boolean[] typicalKnown;
+    private SeriesBuffer typicalBuffer;
+    private long typicalIndex = -1;
+    private long typicalCount = -1;
     private SeriesBuffer cachedBuffer;
     private long cachedIndex = -1;
     private long cachedCount = -1;
@@ -78,6 +84,8 @@ public final class BaselineFeatures {
         this.day = season > 0 && season % 7 == 0 ? season / 7 : 0;
         this.weekly = season > 0 ? new InputRows(horizon, season, this.seasons) : null;
         this.past = new float[this.seasons];
+        this.typical = new float[horizon + 1];
+        this.typicalKnown = new boolean[horizon + 1];
     }
 
     /** The daily period in steps (0: none). */
@@ -137,7 +145,23 @@ public final class BaselineFeatures {
      * season reach); NaN if the history holds too little.
      */
     public float typicalChange(SeriesBuffer b, long i, int k) {
-        int span = momentumSpan;
+        if (k < 1 || k >= typical.length) {
+            throw new IllegalArgumentException("horizon " + k + " of 1.." + (typical.length - 1));
+        }
+        if (b != typicalBuffer || i != typicalIndex || b.count() != typicalCount) {
+            Arrays.fill(typicalKnown, false);
+            typicalBuffer = b;
+            typicalIndex = i;
+            typicalCount = b.count();
+        }
+        if (!typicalKnown[k]) { // each horizon once per event, however many models ask
+            typical[k] = meanAbsoluteChange(b, i, k, momentumSpan);
+            typicalKnown[k] = true;
+        }
+        return typical[k];
+    }
+
+    private static float meanAbsoluteChange(SeriesBuffer b, long i, int k, int span) {
         if (span < 1 || !b.holds(i - span - k + 1)) {
             return Float.NaN;
         }
