@@ -67,8 +67,11 @@ class PrometheusEndpointTest {
         URI uri = URI.create(endpoint.group(1));
 
         List<Sample> first = scrapeUntil(http, uri, run, s -> sum(s, "forecastsOut") > 0);
+        // One scrape reads the gauges one after another: a fit that ends during it can show in its
+        // counters and not yet in its loss, so the loss is part of what the scrape waits for.
         List<Sample> trained = scrapeUntil(http, uri, run, s -> sum(s, "fits") >= 1 && sum(s, "modelsPublished") >= 1
-                && sum(s, "errorsScored") > 0);
+                && sum(s, "errorsScored") > 0
+                && samples(s, "lastValidationLoss").stream().anyMatch(l -> Double.isFinite(l.value())));
 
         // The forecaster's counters, one sample per subtask, labelled as Flink labels operator metrics.
         assertThat(samples(trained, "forecastsOut")).isNotEmpty()
