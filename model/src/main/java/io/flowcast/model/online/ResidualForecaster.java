@@ -37,7 +37,7 @@ public final class ResidualForecaster {
     public static final float OUT_OF_RANGE_Z = 8f;
     /**
      * A one-step forecast departs from the last value by at most this many of the series' typical
-     * one-step changes ({@link BaselineFeatures#typicalChange}, over its last week of hourly steps).
+     * one-step changes ({@link BaselineFeatures#typicalChange}: the mean absolute step over its last 168).
      * Why: the fitted baseline reverts part of every step, which is right for the noise it was fitted
      * on and wrong for a step many times larger (a CPU jumping from 31 % to 88 % was forecast at
      * 11 %, a failing machine's recovery was forecast to turn back). Robust exponential smoothing
