@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public final class BlendedBaseline {
 
-    /** Huber delta of the fit, in z units (0.1 until the second round of issue 13: 0.3 fits machine temperature better, ETT and Beijing alike). */
+    /** Huber delta of the fit, in z units (why this value: docs/accuracy-notes.md, issue 13). */
     public static final double DELTA = 0.3;
     static final int ITERATIONS = 10;
     /** Ridge added to the normal equations, relative to the weights' sum: keeps collinear inputs solvable. */
