@@ -50,6 +50,8 @@ public final class BaselineFeatures {
     private static final int SHORT_MEAN = 16;
     private static final int LONG_MEAN = 64;
     private static final int MOMENTUM_SPAN = 168;
+    /** Indices of {reference of step i + k, reference of step i}: weekly, daily. */
+    private static final int[][] NEXT_AND_NOW_REFERENCES = {{1, 4}, {5, 6}};
 
     private final int season;
     private final int seasons;
@@ -183,6 +185,24 @@ public final class BaselineFeatures {
      */
     public static boolean isSeasonal(int f) {
         return f == 1 || (f >= 4 && f <= 8);
+    }
+
+    /**
+     * How far the daily or the weekly cycle moves the series from step {@code i} to {@code i + 1}, the
+     * larger, in the series' units (0 where neither is held): read from horizon 1's scaled inputs
+     * {@code z[off..]} ({@link #write}), the references of the next step and of this one. A ramp the
+     * cycle makes every morning is no surprise step.
+     */
+    public static float seasonalMove(float[] z, int off, StreamingScaler scaler) {
+        float move = 0;
+        for (int[] pair : NEXT_AND_NOW_REFERENCES) {
+            float next = z[off + pair[0]];
+            float now = z[off + pair[1]];
+            if (!Float.isNaN(next) && !Float.isNaN(now)) {
+                move = Math.max(move, Math.abs(scaler.inverse(0, next) - scaler.inverse(0, now)));
+            }
+        }
+        return move;
     }
 
     /** Inputs that are differences of values: scaled, never shifted by the mean. */

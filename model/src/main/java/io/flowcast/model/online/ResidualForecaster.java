@@ -54,8 +54,6 @@ public final class ResidualForecaster {
      * within a fraction of the series' usual motion.
      */
     public static final float NET_BOUND = 0.5f;
-    /** {@link BaselineFeatures} indices of {reference of the next step, reference of this one}: weekly, daily. */
-    private static final int[][] SEASONAL_REFERENCES = {{1, 4}, {5, 6}};
 
     private final boolean ensemble;
     private final int baselineSeason;
@@ -221,7 +219,7 @@ public final class ResidualForecaster {
             float correction = m.net() == null ? 0f : boundedCorrection(b, i, k + 1, m, scaler, out[k]);
             point[k] = scaler.inverse(0, base + correction);
             if (residual && k == 0) {
-                point[k] = boundedOneStep(b, i, m, lastValue, point[k], seasonalMove(scaler));
+                point[k] = boundedOneStep(b, i, m, lastValue, point[k], BaselineFeatures.seasonalMove(features, 0, scaler));
             }
             if (low != null) {
                 low[k] = Float.NaN;
@@ -257,23 +255,6 @@ public final class ResidualForecaster {
         }
         float limit = move + ONE_STEP_BOUND * typical;
         return last + Math.max(-limit, Math.min(limit, forecast - last));
-    }
-
-    /**
-     * How far the daily or the weekly cycle moves the series at the next step, the larger (0 where
-     * neither is held): read from the horizon-1 inputs in {@link #features}, the references of the
-     * next step and of this one. A ramp the cycle makes every morning is no surprise step.
-     */
-    private float seasonalMove(StreamingScaler scaler) {
-        float move = 0;
-        for (int[] pair : SEASONAL_REFERENCES) {
-            float next = features[pair[0]];
-            float now = features[pair[1]];
-            if (!Float.isNaN(next) && !Float.isNaN(now)) {
-                move = Math.max(move, Math.abs(scaler.inverse(0, next) - scaler.inverse(0, now)));
-            }
-        }
-        return move;
     }
 
     /** Output {@code j} of a quantile head (zero without a net) plus the model's offset for it. */
